@@ -1,0 +1,122 @@
+package com.acme.keyapiproxy.api;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Locale;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+import com.acme.keyapiproxy.livestreams.NotCached;
+import com.acme.keyapiproxy.upstream.UpstreamAuthFailed;
+import com.acme.keyapiproxy.upstream.UpstreamBadResponse;
+import com.acme.keyapiproxy.upstream.UpstreamBusy;
+import com.acme.keyapiproxy.upstream.UpstreamFailure;
+import com.acme.keyapiproxy.upstream.UpstreamQuotaExhausted;
+import com.acme.keyapiproxy.upstream.UpstreamTimedOut;
+import com.acme.keyapiproxy.upstream.UpstreamUnavailable;
+
+/**
+ * Every error answer is RFC 9457 {@code application/problem+json} with a machine-readable {@code code} that callers
+ * switch on. Spring's own errors (unknown path, wrong method, …) get a code derived from their status.
+ */
+@RestControllerAdvice
+class ProblemResponses extends ResponseEntityExceptionHandler {
+
+	private static final Logger log = LoggerFactory.getLogger(ProblemResponses.class);
+
+	private static final String TYPE_PREFIX = "urn:keyapi-proxy:problem:";
+
+	@ExceptionHandler
+	ResponseEntity<Object> invalidInput(InvalidInput ex) {
+		return problem(HttpStatus.BAD_REQUEST, ex.code(), ex.getMessage(), null);
+	}
+
+	@ExceptionHandler
+	ResponseEntity<Object> notCached(NotCached ex) {
+		return problem(HttpStatus.GATEWAY_TIMEOUT, "not_cached", ex.getMessage(), null);
+	}
+
+	@ExceptionHandler
+	ResponseEntity<Object> upstreamFailure(UpstreamFailure ex) {
+		if (ex instanceof UpstreamBusy) {
+			return problem(HttpStatus.SERVICE_UNAVAILABLE, "upstream_busy", ex.getMessage(), ex.retryAfter());
+		}
+		if (ex instanceof UpstreamUnavailable) {
+			return problem(HttpStatus.SERVICE_UNAVAILABLE, "upstream_unavailable", ex.getMessage(), ex.retryAfter());
+		}
+		if (ex instanceof UpstreamQuotaExhausted) {
+			return problem(HttpStatus.SERVICE_UNAVAILABLE, "upstream_quota_exhausted", ex.getMessage(),
+					ex.retryAfter());
+		}
+		if (ex instanceof UpstreamTimedOut) {
+			return problem(HttpStatus.GATEWAY_TIMEOUT, "upstream_timeout", ex.getMessage(), null);
+		}
+		if (ex instanceof UpstreamAuthFailed) {
+			return problem(HttpStatus.BAD_GATEWAY, "upstream_auth_failed",
+					"KeyAPI refused the proxy's credentials; the operators have been told", null);
+		}
+		UpstreamBadResponse bad = (UpstreamBadResponse) ex;
+		return problem(HttpStatus.BAD_GATEWAY, "upstream_bad_response", bad.getMessage(), null);
+	}
+
+	@ExceptionHandler
+	ResponseEntity<Object> unexpected(Exception ex) {
+		log.error("Unexpected failure answering a request", ex);
+		return problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal_error", "The proxy failed unexpectedly", null);
+	}
+
+	/** Spring MVC's own exceptions (404, 405, 406, …) as problems with a code. */
+	@Override
+	protected ResponseEntity<Object> handleExceptionInternal(Exception ex, @Nullable Object body,
+			HttpHeaders headers, HttpStatusCode statusCode, WebRequest request) {
+		ProblemDetail problem = (body instanceof ProblemDetail detail) ? detail
+				: ProblemDetail.forStatusAndDetail(statusCode, ex.getMessage());
+		String code = codeFor(statusCode);
+		problem.setType(URI.create(TYPE_PREFIX + code));
+		problem.setProperty("code", code);
+		HttpHeaders problemHeaders = new HttpHeaders();
+		problemHeaders.putAll(headers);
+		problemHeaders.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+		return new ResponseEntity<>(problem, problemHeaders, statusCode);
+	}
+
+	private static String codeFor(HttpStatusCode statusCode) {
+		return switch (statusCode.value()) {
+			case 404 -> "not_found";
+			case 405 -> "method_not_allowed";
+			default -> {
+				HttpStatus status = HttpStatus.resolve(statusCode.value());
+				yield (status != null) ? status.name().toLowerCase(Locale.ROOT) : "http_" + statusCode.value();
+			}
+		};
+	}
+
+	static ResponseEntity<Object> problem(HttpStatus status, String code, @Nullable String detail,
+			@Nullable Duration retryAfter) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+		problem.setType(URI.create(TYPE_PREFIX + code));
+		problem.setProperty("code", code);
+		HttpHeaders headers = new HttpHeaders();
+		headers.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+		headers.set(AnswerHeaders.CREDITS_CHARGED, "0");
+		if (retryAfter != null) {
+			long seconds = Math.max(1, retryAfter.getSeconds() + ((retryAfter.getNano() > 0) ? 1 : 0));
+			headers.set(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
+		}
+		return new ResponseEntity<>(problem, headers, status);
+	}
+
+}

@@ -1,0 +1,5 @@
+/** The page cache on Caffeine: coalesced loads, freshness and stale windows, a bound in bytes. Knows nothing of HTTP or teams. */
+@NullMarked
+package com.acme.keyapiproxy.cache;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,5 @@
+/** The use case: given a team, a page and the caller's cache directives, decide hit, miss, stale or refuse. */
+@NullMarked
+package com.acme.keyapiproxy.livestreams;
+
+import org.jspecify.annotations.NullMarked;

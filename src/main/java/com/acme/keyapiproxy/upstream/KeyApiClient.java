@@ -1,0 +1,262 @@
+package com.acme.keyapiproxy.upstream;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
+import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
+import io.github.resilience4j.reactor.retry.RetryOperator;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryRegistry;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.ChannelOption;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * KeyAPI's livestream endpoint, the only way the proxy reaches KeyAPI. One {@link #fetch} is one miss: inside it,
+ * every attempt waits for an evenly spaced slot, is timed out on its own, counted and logged; failed attempts worth
+ * repeating are retried (Resilience4j {@link Retry}); and a miss that failed on every attempt because KeyAPI was
+ * down feeds a Resilience4j {@link CircuitBreaker} that makes later misses fail fast.
+ * <p>
+ * Thread-safe; shared by every request.
+ */
+@Component
+public class KeyApiClient {
+
+	static final String LIVESTREAMS_PATH = "/v1/tiktok/influencer/livestreams/analytics";
+
+	/** A page of 10 livestreams is a few kilobytes; anything near this is not a page. */
+	static final int MAX_RESPONSE_BYTES = 1024 * 1024;
+
+	private static final Logger log = LoggerFactory.getLogger(KeyApiClient.class);
+
+	private final KeyApiProperties properties;
+
+	private final WebClient webClient;
+
+	private final Clock clock;
+
+	private final UpstreamSlots slots;
+
+	private final AttemptRecorder recorder;
+
+	private final Retry retry;
+
+	private final CircuitBreaker circuitBreaker;
+
+	private final AtomicReference<Instant> circuitOpenedAt = new AtomicReference<>(Instant.EPOCH);
+
+	KeyApiClient(KeyApiProperties properties, WebClient.Builder webClients, MeterRegistry meterRegistry, Clock clock) {
+		this.properties = properties;
+		this.clock = clock;
+		this.webClient = webClients.baseUrl(properties.baseUrl().toString())
+			.clientConnector(new ReactorClientHttpConnector(HttpClient.create()
+				.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.timeout().toMillis())))
+			.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize(MAX_RESPONSE_BYTES))
+			.build();
+		this.slots = new UpstreamSlots(properties.rateLimit().qps(), properties.rateLimit().maxWait(), System::nanoTime);
+		this.recorder = new AttemptRecorder(meterRegistry);
+		RetryRegistry retries = RetryRegistry.of(new UpstreamRetryPolicy(properties.retry()).config());
+		this.retry = retries.retry("keyapi");
+		CircuitBreakerRegistry breakers = CircuitBreakerRegistry.of(circuitBreakerConfig(properties.circuitBreaker()));
+		this.circuitBreaker = breakers.circuitBreaker("keyapi");
+		this.circuitBreaker.getEventPublisher().onStateTransition((event) -> {
+			if (event.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
+				this.circuitOpenedAt.set(clock.instant());
+			}
+			log.warn("KeyAPI circuit breaker {}", event.getStateTransition());
+		});
+		TaggedRetryMetrics.ofRetryRegistry(retries).bindTo(meterRegistry);
+		TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(meterRegistry);
+		Gauge.builder("keyapi.proxy.upstream.queue", this.slots, (s) -> s.queueDrainsIn().toNanos() / 1e9)
+			.description("Seconds until every upstream slot handed out so far has been used (the wait a new miss faces)")
+			.baseUnit("seconds")
+			.register(meterRegistry);
+	}
+
+	/**
+	 * Fetches one page from KeyAPI.
+	 * @param query what to ask for, and for which team (logged with each attempt)
+	 * @param onCreditSpent run once for every attempt KeyAPI answered 2xx, i.e. every credit KeyAPI charged
+	 * @return the page, or an {@link UpstreamFailure} naming why there is none
+	 */
+	public Mono<VendorPage> fetch(LivestreamsQuery query, Runnable onCreditSpent) {
+		AtomicInteger attempts = new AtomicInteger();
+		AtomicBoolean everyAttemptTimedOut = new AtomicBoolean(true);
+		return Mono.defer(() -> attempt(query, attempts.incrementAndGet(), onCreditSpent))
+			.doOnError(FailedAttempt.class, (failed) -> {
+				if (!failed.timedOut()) {
+					everyAttemptTimedOut.set(false);
+				}
+			})
+			.transformDeferred(RetryOperator.of(this.retry))
+			.onErrorMap(FailedAttempt.class, (last) -> gaveUp(last, attempts.get(), everyAttemptTimedOut.get()))
+			.transformDeferred(CircuitBreakerOperator.of(this.circuitBreaker))
+			.onErrorMap(CallNotPermittedException.class,
+					(open) -> new UpstreamUnavailable("KeyAPI keeps failing; not calling it for a while",
+							untilCircuitProbes()));
+	}
+
+	/** The circuit breaker's state, for health details and tests. */
+	public String circuitState() {
+		return this.circuitBreaker.getState().name();
+	}
+
+	private Mono<VendorPage> attempt(LivestreamsQuery query, int attempt, Runnable onCreditSpent) {
+		Duration wait = this.slots.reserve();
+		return Mono.delay(wait).then(sendTurn()).then(Mono.defer(() -> send(query, attempt, onCreditSpent)));
+	}
+
+	private Mono<Void> sendTurn() {
+		return Mono.defer(() -> {
+			Duration more = this.slots.delayBeforeSending();
+			return more.isZero() ? Mono.empty() : Mono.delay(more).then(sendTurn());
+		});
+	}
+
+	private Mono<VendorPage> send(LivestreamsQuery query, int attempt, Runnable onCreditSpent) {
+		long started = System.nanoTime();
+		return this.webClient.get()
+			.uri((uri) -> uri.path(LIVESTREAMS_PATH)
+				.queryParam("user_id", query.userId())
+				.queryParam("page_num", query.pageNum())
+				.queryParam("page_size", query.pageSize())
+				.build())
+			.headers((headers) -> headers.setBearerAuth(this.properties.apiKey()))
+			.exchangeToMono(this::readAnswer)
+			.timeout(this.properties.timeout())
+			.onErrorResume(Exception.class, (ex) -> Mono.just(VendorAnswer.transportFailure(ex)))
+			.map((answer) -> {
+				int credits = answer.charged() ? 1 : 0;
+				this.recorder.record(query, attempt, answer.outcome(), System.nanoTime() - started, credits);
+				if (credits > 0) {
+					onCreditSpent.run();
+				}
+				return judge(answer);
+			});
+	}
+
+	private Mono<VendorAnswer> readAnswer(ClientResponse response) {
+		int status = response.statusCode().value();
+		Duration retryAfter = RetryAfterHeader.parse(response.headers().asHttpHeaders().getFirst(HttpHeaders.RETRY_AFTER),
+				this.clock);
+		if (!response.statusCode().is2xxSuccessful()) {
+			return response.releaseBody().thenReturn(VendorAnswer.status(status, retryAfter));
+		}
+		return response.bodyToMono(byte[].class)
+			.defaultIfEmpty(new byte[0])
+			.map((body) -> VendorAnswer.body(status, body))
+			.onErrorResume(org.springframework.core.io.buffer.DataBufferLimitException.class,
+					(tooLarge) -> Mono.just(VendorAnswer.tooLarge(status)));
+	}
+
+	private VendorPage judge(VendorAnswer answer) {
+		int status = answer.status();
+		if (answer.transportFailed()) {
+			throw new FailedAttempt(answer.outcome(), null);
+		}
+		if (status == 200) {
+			if (answer.body() == null) {
+				throw new UpstreamBadResponse("KeyAPI's answer is larger than " + MAX_RESPONSE_BYTES + " bytes");
+			}
+			return VendorEnvelope.read(answer.body());
+		}
+		switch (status) {
+			case 429, 500, 502, 503, 504 -> throw new FailedAttempt(answer.outcome(), answer.retryAfter());
+			case 401, 403 -> {
+				log.error("KeyAPI refused the proxy's key (HTTP {}): check KEYAPI_API_KEY", status);
+				throw new UpstreamAuthFailed(status);
+			}
+			case 402 -> throw new UpstreamQuotaExhausted(this.properties.quotaCooldown());
+			default -> {
+				if (status >= 500) {
+					throw new UpstreamUnavailable("KeyAPI answered HTTP " + status, Duration.ofSeconds(1));
+				}
+				throw new UpstreamBadResponse("KeyAPI answered HTTP " + status + " instead of 200");
+			}
+		}
+	}
+
+	private UpstreamFailure gaveUp(FailedAttempt last, int attempts, boolean everyAttemptTimedOut) {
+		if (everyAttemptTimedOut) {
+			return new UpstreamTimedOut(attempts);
+		}
+		Duration retryAfter = (last.retryAfter() != null) ? last.retryAfter() : Duration.ofSeconds(1);
+		return new UpstreamUnavailable("KeyAPI failed on " + attempts + (attempts == 1 ? " attempt" : " attempts")
+				+ ", the last with " + last.outcome(), retryAfter);
+	}
+
+	private Duration untilCircuitProbes() {
+		Duration openFor = this.properties.circuitBreaker().openFor();
+		Duration left = Duration.between(this.clock.instant(), this.circuitOpenedAt.get().plus(openFor));
+		return left.isNegative() || left.isZero() ? Duration.ofSeconds(1) : left;
+	}
+
+	private static CircuitBreakerConfig circuitBreakerConfig(KeyApiProperties.CircuitBreaker settings) {
+		return CircuitBreakerConfig.custom()
+			.slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+			.slidingWindowSize(settings.window())
+			.minimumNumberOfCalls(settings.minimumCalls())
+			.failureRateThreshold(settings.failureRate())
+			.waitDurationInOpenState(settings.openFor())
+			.permittedNumberOfCallsInHalfOpenState(1)
+			.recordException(KeyApiClient::isOutage)
+			.ignoreException((ex) -> !isOutage(ex))
+			.build();
+	}
+
+	/** A 4xx or a malformed answer is KeyAPI's verdict on one request, not an outage. */
+	private static boolean isOutage(Throwable failure) {
+		return failure instanceof UpstreamUnavailable || failure instanceof UpstreamTimedOut;
+	}
+
+	/** What one attempt got back, before it is judged. */
+	private record VendorAnswer(int status, String outcome, @Nullable Duration retryAfter, byte @Nullable [] body,
+			boolean transportFailed) {
+
+		static VendorAnswer status(int status, @Nullable Duration retryAfter) {
+			return new VendorAnswer(status, Integer.toString(status), retryAfter, null, false);
+		}
+
+		static VendorAnswer body(int status, byte[] body) {
+			return new VendorAnswer(status, Integer.toString(status), null, body, false);
+		}
+
+		static VendorAnswer tooLarge(int status) {
+			return new VendorAnswer(status, Integer.toString(status), null, null, false);
+		}
+
+		static VendorAnswer transportFailure(Throwable failure) {
+			String outcome = (failure instanceof TimeoutException) ? AttemptOutcome.TIMEOUT : AttemptOutcome.IO_ERROR;
+			return new VendorAnswer(0, outcome, null, null, true);
+		}
+
+		/** KeyAPI charges a credit for every 2xx answer, well-formed or not. */
+		boolean charged() {
+			return this.status >= 200 && this.status < 300;
+		}
+
+	}
+
+}

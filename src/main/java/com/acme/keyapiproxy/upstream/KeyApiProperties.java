@@ -1,0 +1,69 @@
+package com.acme.keyapiproxy.upstream;
+
+import java.net.URI;
+import java.time.Duration;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * How to reach KeyAPI and how gently. Validated once at start: a bad value stops the start and names itself.
+ *
+ * @param baseUrl KeyAPI's origin
+ * @param apiKey the shared key; never logged, never shown ({@link #toString()} masks it)
+ * @param timeout one upstream attempt, connect to last byte
+ * @param rateLimit upstream attempts per second and the longest a miss waits for a slot
+ * @param retry attempts per miss and their backoff
+ * @param circuitBreaker when misses stop calling KeyAPI for a while
+ * @param quotaCooldown after a vendor 402, how long misses are refused without a call
+ */
+@Validated
+@ConfigurationProperties("keyapi")
+public record KeyApiProperties(@DefaultValue("https://api.keyapi.ai") @NotNull URI baseUrl,
+		@NotBlank(message = "is not set: export KEYAPI_API_KEY=<your KeyAPI key> (or run locally with 'mvn spring-boot:test-run')") String apiKey,
+		@DefaultValue("10s") @NotNull Duration timeout, @DefaultValue @Valid RateLimit rateLimit,
+		@DefaultValue @Valid Retry retry, @DefaultValue @Valid CircuitBreaker circuitBreaker,
+		@DefaultValue("5m") @NotNull Duration quotaCooldown) {
+
+	/**
+	 * @param qps upstream attempts per second, retries included, held in any sliding second
+	 * @param maxWait longest a miss waits for an upstream slot before the caller gets 503 upstream_busy
+	 */
+	public record RateLimit(@DefaultValue("5") @Positive double qps, @DefaultValue("5s") @NotNull Duration maxWait) {
+	}
+
+	/**
+	 * @param maxAttempts attempts per miss, the first included
+	 * @param initialBackoff wait before the second attempt; doubles each time, with jitter
+	 * @param maxBackoff longest wait between attempts, a vendor Retry-After included
+	 */
+	public record Retry(@DefaultValue("3") @Min(1) @Max(10) int maxAttempts,
+			@DefaultValue("200ms") @NotNull Duration initialBackoff, @DefaultValue("5s") @NotNull Duration maxBackoff) {
+	}
+
+	/**
+	 * @param failureRate percent of failed misses in the window that opens the circuit
+	 * @param window misses looked at
+	 * @param minimumCalls misses needed before the rate counts
+	 * @param openFor how long misses fail fast before one probe is let through
+	 */
+	public record CircuitBreaker(@DefaultValue("50") @Min(1) @Max(100) int failureRate,
+			@DefaultValue("20") @Min(1) int window, @DefaultValue("10") @Min(1) int minimumCalls,
+			@DefaultValue("30s") @NotNull Duration openFor) {
+	}
+
+	@Override
+	public String toString() {
+		return "KeyApiProperties[baseUrl=" + baseUrl + ", apiKey=******, timeout=" + timeout + ", rateLimit=" + rateLimit
+				+ ", retry=" + retry + ", circuitBreaker=" + circuitBreaker + ", quotaCooldown=" + quotaCooldown + "]";
+	}
+
+}

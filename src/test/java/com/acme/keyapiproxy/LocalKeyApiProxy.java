@@ -1,0 +1,30 @@
+package com.acme.keyapiproxy;
+
+import java.util.Map;
+
+import org.springframework.boot.SpringApplication;
+
+import com.acme.keyapiproxy.simulator.KeyApiSimulator;
+
+/**
+ * {@code mvn spring-boot:test-run}: the proxy on :8080 in front of a local {@link KeyApiSimulator} (on
+ * {@code SIMULATOR_PORT}, default 8089), with a throwaway key, so the service can be tried with no KeyAPI key.
+ * Any property can still be overridden by environment variable, e.g. {@code KEYAPI_RATE_LIMIT_QPS=2}.
+ */
+public final class LocalKeyApiProxy {
+
+	private static final String LOCAL_KEY = "sk_test_local_simulator";
+
+	private LocalKeyApiProxy() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		int port = Integer.parseInt(System.getenv().getOrDefault("SIMULATOR_PORT", "8089"));
+		KeyApiSimulator simulator = KeyApiSimulator.start(port, LOCAL_KEY, 5);
+		SpringApplication proxy = new SpringApplication(KeyApiProxyApplication.class);
+		proxy.setDefaultProperties(Map.of("keyapi.base-url", "http://127.0.0.1:" + simulator.port(), "keyapi.api-key",
+				LOCAL_KEY));
+		proxy.run(args);
+	}
+
+}
