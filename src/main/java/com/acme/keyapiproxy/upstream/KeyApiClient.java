@@ -72,6 +72,9 @@ public class KeyApiClient {
 		this.clock = clock;
 		this.webClient = webClients.baseUrl(properties.baseUrl().toString())
 			.clientConnector(new ReactorClientHttpConnector(HttpClient.create()
+				// Reactor Netty silently resends a request once when a pooled connection breaks: a request
+				// that took no slot, was not counted, and may cost a credit. Every send goes through fetch().
+				.disableRetry(true)
 				.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.timeout().toMillis())))
 			.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize(MAX_RESPONSE_BYTES))
 			.build();
