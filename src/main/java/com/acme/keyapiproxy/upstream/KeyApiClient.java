@@ -70,12 +70,16 @@ public class KeyApiClient {
 	KeyApiClient(KeyApiProperties properties, WebClient.Builder webClients, MeterRegistry meterRegistry, Clock clock) {
 		this.properties = properties;
 		this.clock = clock;
+		HttpClient http = HttpClient.create()
+			// Reactor Netty silently resends a request once when a pooled connection breaks: a request that took
+			// no slot, was not counted, and may cost a credit. Every send goes through fetch().
+			.disableRetry(true)
+			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.timeout().toMillis());
+		// Event loops, native transport and the host name resolver are set up on first use, which holds back the
+		// first requests for a good part of a second and lets them reach KeyAPI bunched together: set them up now.
+		http.warmup().block();
 		this.webClient = webClients.baseUrl(properties.baseUrl().toString())
-			.clientConnector(new ReactorClientHttpConnector(HttpClient.create()
-				// Reactor Netty silently resends a request once when a pooled connection breaks: a request
-				// that took no slot, was not counted, and may cost a credit. Every send goes through fetch().
-				.disableRetry(true)
-				.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.timeout().toMillis())))
+			.clientConnector(new ReactorClientHttpConnector(http))
 			.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize(MAX_RESPONSE_BYTES))
 			.build();
 		this.slots = new UpstreamSlots(properties.rateLimit().qps(), properties.rateLimit().maxWait(), System::nanoTime);

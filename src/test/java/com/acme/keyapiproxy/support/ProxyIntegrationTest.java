@@ -23,7 +23,7 @@ public abstract class ProxyIntegrationTest {
 
 	@RegisterExtension
 	protected static final WireMockExtension keyApi = WireMockExtension.newInstance()
-		.options(wireMockConfig().dynamicPort().containerThreads(64).jettyAcceptors(2))
+		.options(wireMockConfig().dynamicPort().containerThreads(64).jettyAcceptors(2).extensions(new HalfServerErrors()))
 		.build();
 
 	@LocalServerPort
