@@ -1,0 +1,63 @@
+package com.acme.keyapiproxy.observability;
+
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.test.context.TestPropertySource;
+
+import com.acme.keyapiproxy.support.KeyApiStubs;
+import com.acme.keyapiproxy.support.ProxyIntegrationTest;
+
+import static com.acme.keyapiproxy.support.KeyApiStubs.livestreams;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The key never leaves the upstream request's Authorization header: not in a log line at any level, an actuator view
+ * (even the ones an operator might expose), a metric or an answer, errors included.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+@TestPropertySource(properties = { "logging.level.root=DEBUG", "logging.level.org.springframework.web=TRACE",
+		"logging.level.org.springframework.http=TRACE", "logging.level.reactor.netty=TRACE",
+		"logging.level.com.acme=TRACE", "keyapi.rate-limit.qps=50", "keyapi.retry.initial-backoff=10ms",
+		"management.endpoints.web.exposure.include=health,info,prometheus,env,configprops,beans,metrics,loggers,conditions,mappings",
+		"management.endpoint.health.show-details=always" })
+class SecretHygieneTests extends ProxyIntegrationTest {
+
+	private static final String KEY = KeyApiStubs.API_KEY;
+
+	@Test
+	void theKeyAppearsInNoLogLineActuatorViewMetricOrAnswer(CapturedOutput output) {
+		keyApi.stubFor(livestreams("8001").willReturn(KeyApiStubs.itemsOfSize(2)));
+		keyApi.stubFor(livestreams("8002").willReturn(KeyApiStubs.vendorError(401)));
+		keyApi.stubFor(livestreams("8003").willReturn(KeyApiStubs.vendorError(500)));
+		keyApi.stubFor(livestreams("8004").willReturn(KeyApiStubs.json(200, "{\"code\":0,\"data\":[")));
+
+		List<HttpResponse<String>> answers = new ArrayList<>();
+		answers.add(this.proxy.get("/influencers/8001/livestreams"));
+		answers.add(this.proxy.get("/influencers/8001/livestreams"));
+		answers.add(this.proxy.get("/influencers/8002/livestreams"));
+		answers.add(this.proxy.get("/influencers/8003/livestreams"));
+		answers.add(this.proxy.get("/influencers/8004/livestreams"));
+		answers.add(this.proxy.get("/influencers/nope/livestreams"));
+		for (String view : List.of("health", "info", "prometheus", "env", "env/keyapi.api-key", "configprops",
+				"configprops/keyapi", "beans", "metrics", "loggers", "conditions", "mappings")) {
+			HttpResponse<String> response = this.proxy.management("/actuator/" + view);
+			assertThat(response.statusCode()).as(view).isLessThan(500);
+			answers.add(response);
+		}
+
+		assertThat(answers).allSatisfy((answer) -> {
+			assertThat(answer.body()).doesNotContain(KEY);
+			assertThat(answer.headers().map().toString()).doesNotContain(KEY);
+		});
+		assertThat(answers.get(0).statusCode()).isEqualTo(200);
+		assertThat(output.getAll()).contains("KeyAPI attempt").doesNotContain(KEY);
+	}
+
+}
