@@ -49,7 +49,7 @@ public class PageCache {
 			.expireAfter(Expiry.writing((PageKey key, StoredPage page) -> nonNegative(
 					retention.minus(Duration.between(page.fetchedAt(), clock.instant())))))
 			.buildAsync();
-		Gauge.builder("keyapi.proxy.cache.size", this, PageCache::weightedBytes)
+		Gauge.builder("keyapi.proxy.cache.size", this, (cache) -> cache.weightedBytes())
 			.description("Bytes held by cached pages (weighed, bounded by proxy.cache.max-size)")
 			.baseUnit("bytes")
 			.register(meterRegistry);
@@ -133,7 +133,12 @@ public class PageCache {
 		this.pages.synchronous().invalidate(key);
 	}
 
-	private double weightedBytes() {
+	/** Runs pending maintenance (evictions, expirations) now rather than on the next access. */
+	void cleanUp() {
+		this.pages.synchronous().cleanUp();
+	}
+
+	long weightedBytes() {
 		return this.pages.synchronous().policy().eviction().map((eviction) -> eviction.weightedSize().orElse(0L)).orElse(0L);
 	}
 

@@ -1,0 +1,117 @@
+package com.acme.keyapiproxy.livestreams;
+
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.test.context.TestPropertySource;
+import org.springframework.test.context.bean.override.convention.TestBean;
+
+import com.acme.keyapiproxy.support.KeyApiStubs;
+import com.acme.keyapiproxy.support.MutableClock;
+import com.acme.keyapiproxy.support.ProxyIntegrationTest;
+
+import static com.acme.keyapiproxy.support.KeyApiStubs.livestreams;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Freshness, age and the caller's cache directives, with time moved by hand. */
+@TestPropertySource(properties = { "keyapi.rate-limit.qps=50", "keyapi.retry.initial-backoff=10ms",
+		"keyapi.circuit-breaker.minimum-calls=1000" })
+class FreshnessTests extends ProxyIntegrationTest {
+
+	private static final MutableClock CLOCK = new MutableClock(Instant.parse("2026-11-24T19:00:00Z"));
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	@TestBean
+	Clock clock;
+
+	static Clock clock() {
+		return CLOCK;
+	}
+
+	@Test
+	void aHitSaysItsTrueAgeAndRemainingFreshnessAndAnExpiredPageIsFetchedAgain() {
+		keyApi.stubFor(livestreams("5001").willReturn(KeyApiStubs.itemsOfSize(1)));
+		this.proxy.get("/influencers/5001/livestreams");
+
+		CLOCK.advance(Duration.ofSeconds(412));
+		HttpResponse<String> hit = this.proxy.get("/influencers/5001/livestreams");
+		CLOCK.advance(Duration.ofHours(6));
+		HttpResponse<String> refetched = this.proxy.get("/influencers/5001/livestreams");
+
+		assertThat(hit.headers().firstValue("Age")).hasValue("412");
+		assertThat(hit.headers().firstValue("Cache-Control")).hasValue("private, max-age=21188");
+		assertThat(hit.headers().firstValue("Cache-Status")).hasValue("keyapi-proxy; hit; ttl=21188");
+		assertThat(refetched.headers().firstValue("Cache-Status")).hasValue("keyapi-proxy; fwd=miss; stored");
+		assertThat(refetched.headers().firstValue("Age")).hasValue("0");
+		keyApi.verify(2, getRequestedFor(urlPathEqualTo(KeyApiStubs.PATH)).withQueryParam("user_id", equalTo("5001")));
+	}
+
+	@Test
+	void aStalePageIsAnsweredWithItsTrueAgeWhenTheRefetchFails() {
+		keyApi.stubFor(livestreams("5002").willReturn(KeyApiStubs.itemsOfSize(1)));
+		String original = this.proxy.get("/influencers/5002/livestreams").body();
+		keyApi.stubFor(livestreams("5002").willReturn(KeyApiStubs.vendorError(500)));
+		CLOCK.advance(Duration.ofHours(7));
+
+		HttpResponse<String> stale = this.proxy.get("/influencers/5002/livestreams");
+
+		assertThat(stale.statusCode()).isEqualTo(200);
+		assertThat(stale.body()).isEqualTo(original);
+		assertThat(stale.headers().firstValue("Cache-Status")).hasValue("keyapi-proxy; hit; fwd=stale");
+		assertThat(stale.headers().firstValue("Age")).hasValue(Long.toString(Duration.ofHours(7).toSeconds()));
+		assertThat(stale.headers().firstValue("Credits-Charged")).hasValue("0");
+	}
+
+	@Test
+	void noCacheRefetchesAndCostsACredit() {
+		keyApi.stubFor(livestreams("5003").willReturn(KeyApiStubs.itemsOfSize(1)));
+		this.proxy.get("/influencers/5003/livestreams");
+
+		HttpResponse<String> refetched = this.proxy.get("/influencers/5003/livestreams", "Cache-Control", "no-cache");
+
+		assertThat(refetched.headers().firstValue("Cache-Status")).hasValue("keyapi-proxy; fwd=request");
+		assertThat(refetched.headers().firstValue("Credits-Charged")).hasValue("1");
+		keyApi.verify(2, getRequestedFor(urlPathEqualTo(KeyApiStubs.PATH)).withQueryParam("user_id", equalTo("5003")));
+	}
+
+	@Test
+	void maxAgeRefetchesOnlyPagesOlderThanAsked() {
+		keyApi.stubFor(livestreams("5004").willReturn(KeyApiStubs.itemsOfSize(1)));
+		this.proxy.get("/influencers/5004/livestreams");
+		CLOCK.advance(Duration.ofSeconds(100));
+
+		HttpResponse<String> youngEnough = this.proxy.get("/influencers/5004/livestreams", "Cache-Control",
+				"max-age=200");
+		HttpResponse<String> tooOld = this.proxy.get("/influencers/5004/livestreams", "Cache-Control", "max-age=50");
+
+		assertThat(youngEnough.headers().firstValue("Cache-Status").orElseThrow()).startsWith("keyapi-proxy; hit");
+		assertThat(tooOld.headers().firstValue("Cache-Status")).hasValue("keyapi-proxy; fwd=request");
+		keyApi.verify(2, getRequestedFor(urlPathEqualTo(KeyApiStubs.PATH)).withQueryParam("user_id", equalTo("5004")));
+	}
+
+	@Test
+	void onlyIfCachedNeverSpends() {
+		keyApi.stubFor(livestreams("5005").willReturn(KeyApiStubs.itemsOfSize(1)));
+
+		HttpResponse<String> nothing = this.proxy.get("/influencers/5005/livestreams", "Cache-Control",
+				"only-if-cached");
+		this.proxy.get("/influencers/5005/livestreams");
+		HttpResponse<String> cached = this.proxy.get("/influencers/5005/livestreams", "Cache-Control",
+				"only-if-cached");
+
+		assertThat(nothing.statusCode()).isEqualTo(504);
+		assertThat(JSON.readTree(nothing.body()).get("code").asString()).isEqualTo("not_cached");
+		assertThat(cached.statusCode()).isEqualTo(200);
+		keyApi.verify(1, getRequestedFor(urlPathEqualTo(KeyApiStubs.PATH)).withQueryParam("user_id", equalTo("5005")));
+	}
+
+}
