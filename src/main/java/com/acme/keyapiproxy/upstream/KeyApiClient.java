@@ -13,7 +13,9 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedRateLimiterMetrics;
 import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
+import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
 import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
 import io.github.resilience4j.reactor.retry.RetryOperator;
 import io.github.resilience4j.retry.Retry;
@@ -35,7 +37,8 @@ import org.springframework.web.reactive.function.client.WebClient;
 
 /**
  * KeyAPI's livestream endpoint, the only way the proxy reaches KeyAPI. One {@link #fetch} is one miss: inside it,
- * every attempt waits for an evenly spaced slot, is timed out on its own, counted and logged; failed attempts worth
+ * every attempt waits for an evenly spaced slot ({@link UpstreamSlots}: a Resilience4j rate limiter and a send gate),
+ * is timed out on its own, counted and logged; failed attempts worth
  * repeating are retried (Resilience4j {@link Retry}); and a miss that failed on every attempt because KeyAPI was
  * down feeds a Resilience4j {@link CircuitBreaker} that makes later misses fail fast.
  * <p>
@@ -82,7 +85,8 @@ public class KeyApiClient {
 			.clientConnector(new ReactorClientHttpConnector(http))
 			.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize(MAX_RESPONSE_BYTES))
 			.build();
-		this.slots = new UpstreamSlots(properties.rateLimit().qps(), properties.rateLimit().maxWait(), System::nanoTime);
+		RateLimiterRegistry rateLimiters = RateLimiterRegistry.of(UpstreamSlots.admissionConfig(properties.rateLimit()));
+		this.slots = new UpstreamSlots(rateLimiters.rateLimiter("keyapi"), System::nanoTime);
 		this.recorder = new AttemptRecorder(meterRegistry);
 		RetryRegistry retries = RetryRegistry.of(new UpstreamRetryPolicy(properties.retry()).config());
 		this.retry = retries.retry("keyapi");
@@ -94,6 +98,7 @@ public class KeyApiClient {
 			}
 			log.warn("KeyAPI circuit breaker {}", event.getStateTransition());
 		});
+		TaggedRateLimiterMetrics.ofRateLimiterRegistry(rateLimiters).bindTo(meterRegistry);
 		TaggedRetryMetrics.ofRetryRegistry(retries).bindTo(meterRegistry);
 		TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(meterRegistry);
 		Gauge.builder("keyapi.proxy.upstream.queue", this.slots, (s) -> s.queueDrainsIn().toNanos() / 1e9)

@@ -5,20 +5,24 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.github.resilience4j.ratelimiter.internal.AtomicRateLimiter;
+
 /**
  * Hands out upstream slots spaced evenly, one every {@code 1/qps} plus a safety margin, so that KeyAPI never sees more
- * than {@code qps} requests in <em>any</em> sliding second.
+ * than {@code qps} requests in <em>any</em> sliding second, retries included.
  * <p>
- * Why not Resilience4j's {@code AtomicRateLimiter} with one permit per {@code 1/qps} cycle: its permits belong to
- * fixed cycles, so a permit taken at the very end of one cycle and the next at the very start of the following one go
- * out back to back, and six requests fit in one second at qps 5. This is the generic cell rate algorithm instead:
- * each reservation moves "the next free slot" one interval on, which is also exactly the queue that a waiting miss
- * sits behind.
- * <p>
- * Two guards, both lock-free: {@link #reserve()} admits an attempt and says how long it waits (or refuses it when
- * that is longer than the longest wait); {@link #delayBeforeSending()} is checked when the wait is over, so that a
- * timer that fired late can never put two sends closer than the interval.
- * <p>
+ * Two steps, both lock-free:
+ * <ol>
+ * <li>{@link #reserve()} admits an attempt through a Resilience4j {@link RateLimiter} of one permit per interval: it
+ * queues the attempt behind the ones already admitted and says how long it waits, or refuses it when that is longer
+ * than {@code keyapi.rate-limit.max-wait} (no slot is taken then).</li>
+ * <li>{@link #delayBeforeSending()} is asked when that wait is over and holds the send until one full interval after
+ * the previous send. Resilience4j's permits belong to fixed cycles, so a permit taken at the very end of one cycle and
+ * the next one at the very start of the following cycle would go out back to back (six requests fit in one second at
+ * qps 5 that way); a timer that fires late would do the same. This step closes both gaps.</li>
+ * </ol>
  * Thread-safe.
  */
 final class UpstreamSlots {
@@ -26,27 +30,32 @@ final class UpstreamSlots {
 	/** A millisecond of network jitter is enough to put two requests inside one vendor second. */
 	static final Duration SAFETY_MARGIN = Duration.ofMillis(10);
 
-	private final long intervalNanos;
+	private final RateLimiter admission;
 
-	private final long maxWaitNanos;
+	private final long intervalNanos;
 
 	private final LongSupplier nanoTime;
 
-	private final AtomicLong nextFreeSlot;
-
 	private final AtomicLong lastSend;
 
-	UpstreamSlots(double qps, Duration maxWait, LongSupplier nanoTime) {
-		this.intervalNanos = (long) (TimeUnit.SECONDS.toNanos(1) / qps) + SAFETY_MARGIN.toNanos();
-		this.maxWaitNanos = maxWait.toNanos();
+	UpstreamSlots(RateLimiter admission, LongSupplier nanoTime) {
+		this.admission = admission;
+		this.intervalNanos = admission.getRateLimiterConfig().getLimitRefreshPeriod().toNanos();
 		this.nanoTime = nanoTime;
-		long now = nanoTime.getAsLong();
-		this.nextFreeSlot = new AtomicLong(now);
-		this.lastSend = new AtomicLong(now - this.intervalNanos);
+		this.lastSend = new AtomicLong(nanoTime.getAsLong() - this.intervalNanos);
 	}
 
-	Duration interval() {
-		return Duration.ofNanos(this.intervalNanos);
+	/** The admission limiter's configuration: one permit per {@code 1/qps} plus the margin. */
+	static RateLimiterConfig admissionConfig(KeyApiProperties.RateLimit rateLimit) {
+		return RateLimiterConfig.custom()
+			.limitForPeriod(1)
+			.limitRefreshPeriod(interval(rateLimit.qps()))
+			.timeoutDuration(rateLimit.maxWait())
+			.build();
+	}
+
+	static Duration interval(double qps) {
+		return Duration.ofNanos((long) (TimeUnit.SECONDS.toNanos(1) / qps)).plus(SAFETY_MARGIN);
 	}
 
 	/**
@@ -55,18 +64,11 @@ final class UpstreamSlots {
 	 * @throws UpstreamBusy when the slot is further away than the longest wait; no slot is taken then
 	 */
 	Duration reserve() {
-		while (true) {
-			long now = this.nanoTime.getAsLong();
-			long nextFree = this.nextFreeSlot.get();
-			long slot = Math.max(now, nextFree);
-			long wait = slot - now;
-			if (wait > this.maxWaitNanos) {
-				throw new UpstreamBusy(wholeSecondsAtLeastOne(wait));
-			}
-			if (this.nextFreeSlot.compareAndSet(nextFree, slot + this.intervalNanos)) {
-				return Duration.ofNanos(wait);
-			}
+		long wait = this.admission.reservePermission();
+		if (wait < 0) {
+			throw new UpstreamBusy(wholeSecondsAtLeastOne(queueDrainsIn()));
 		}
+		return Duration.ofNanos(wait);
 	}
 
 	/**
@@ -87,13 +89,17 @@ final class UpstreamSlots {
 		}
 	}
 
-	/** How long until every slot handed out so far has been used. */
+	/** How long until every slot handed out so far has been used: the wait a new attempt would face. */
 	Duration queueDrainsIn() {
-		return Duration.ofNanos(Math.max(0, this.nextFreeSlot.get() - this.nanoTime.getAsLong()));
+		if (this.admission instanceof AtomicRateLimiter atomic) {
+			return Duration.ofNanos(Math.max(0, atomic.getDetailedMetrics().getNanosToWait()));
+		}
+		int queued = -this.admission.getMetrics().getAvailablePermissions();
+		return Duration.ofNanos(Math.max(0, queued) * this.intervalNanos);
 	}
 
-	private static Duration wholeSecondsAtLeastOne(long nanos) {
-		long seconds = (nanos + TimeUnit.SECONDS.toNanos(1) - 1) / TimeUnit.SECONDS.toNanos(1);
+	private static Duration wholeSecondsAtLeastOne(Duration duration) {
+		long seconds = duration.getSeconds() + ((duration.getNano() > 0) ? 1 : 0);
 		return Duration.ofSeconds(Math.max(1, seconds));
 	}
 

@@ -31,6 +31,7 @@ class MetricsExpositionTests extends ProxyIntegrationTest {
 				"keyapi_proxy_cache_requests_total{result=\"hit\"} 1.0",
 				"keyapi_proxy_cache_requests_total{result=\"miss\"} 1.0", "keyapi_proxy_cache_size_bytes ",
 				"keyapi_proxy_cache_entries 1.0", "resilience4j_retry_calls", "resilience4j_circuitbreaker_state",
+				"resilience4j_ratelimiter_available_permissions{name=\"keyapi\"}",
 				"http_server_requests_seconds");
 		assertThat(scrape).doesNotContain("keyapi_proxy_credits_remaining{team=\"default\"}");
 	}
