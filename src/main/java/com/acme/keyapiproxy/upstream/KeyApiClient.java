@@ -79,8 +79,9 @@ public class KeyApiClient {
 			.disableRetry(true)
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.timeout().toMillis());
 		// Event loops, native transport and the host name resolver are set up on first use, which holds back the
-		// first requests for a good part of a second and lets them reach KeyAPI bunched together: set them up now.
-		http.warmup().block();
+		// first requests for a good part of a second and lets them reach KeyAPI bunched together. Set them up now,
+		// in the background: it takes about a second, which the start need not wait for.
+		http.warmup().subscribe(null, (failure) -> log.warn("Could not prepare the KeyAPI client ahead of use", failure));
 		this.webClient = webClients.baseUrl(properties.baseUrl().toString())
 			.clientConnector(new ReactorClientHttpConnector(http))
 			.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize(MAX_RESPONSE_BYTES))

@@ -19,20 +19,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MetricsExpositionTests extends ProxyIntegrationTest {
 
 	@Test
-	void everyContractMetricIsExportedUnderItsName() {
+	void everyContractMetricIsExportedUnderItsNameAndCountsTruly() {
 		keyApi.stubFor(livestreams("9001").willReturn(KeyApiStubs.itemsOfSize(2)));
+		double attempts = this.proxy.metric("keyapi_proxy_upstream_requests_total", "status=\"200\"");
+		double credits = this.proxy.metric("keyapi_proxy_credits_spent_total", "team=\"default\"");
+		double hits = this.proxy.metric("keyapi_proxy_cache_requests_total", "result=\"hit\"");
+		double misses = this.proxy.metric("keyapi_proxy_cache_requests_total", "result=\"miss\"");
+
 		this.proxy.get("/influencers/9001/livestreams");
 		this.proxy.get("/influencers/9001/livestreams");
 
+		assertThat(this.proxy.metric("keyapi_proxy_upstream_requests_total", "status=\"200\"") - attempts).isEqualTo(1);
+		assertThat(this.proxy.metric("keyapi_proxy_credits_spent_total", "team=\"default\"") - credits).isEqualTo(1);
+		assertThat(this.proxy.metric("keyapi_proxy_cache_requests_total", "result=\"hit\"") - hits).isEqualTo(1);
+		assertThat(this.proxy.metric("keyapi_proxy_cache_requests_total", "result=\"miss\"") - misses).isEqualTo(1);
 		String scrape = this.proxy.management("/actuator/prometheus").body();
-
-		assertThat(scrape).contains("keyapi_proxy_upstream_requests_total{status=\"200\"} 1.0",
-				"keyapi_proxy_upstream_request_duration_seconds_bucket{", "keyapi_proxy_credits_spent_total{team=\"default\"} 1.0",
-				"keyapi_proxy_cache_requests_total{result=\"hit\"} 1.0",
-				"keyapi_proxy_cache_requests_total{result=\"miss\"} 1.0", "keyapi_proxy_cache_size_bytes ",
-				"keyapi_proxy_cache_entries 1.0", "resilience4j_retry_calls", "resilience4j_circuitbreaker_state",
-				"resilience4j_ratelimiter_available_permissions{name=\"keyapi\"}",
-				"http_server_requests_seconds");
+		assertThat(scrape).contains("keyapi_proxy_upstream_request_duration_seconds_bucket{",
+				"keyapi_proxy_upstream_request_duration_seconds_count ", "keyapi_proxy_cache_size_bytes ",
+				"keyapi_proxy_cache_entries ", "resilience4j_retry_calls", "resilience4j_circuitbreaker_state",
+				"resilience4j_ratelimiter_available_permissions{name=\"keyapi\"}", "http_server_requests_seconds");
+		assertThat(scrape).containsPattern("(?m)^keyapi_proxy_cache_entries [1-9]");
 		assertThat(scrape).doesNotContain("keyapi_proxy_credits_remaining{team=\"default\"}");
 	}
 

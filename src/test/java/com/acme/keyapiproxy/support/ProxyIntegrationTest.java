@@ -1,9 +1,7 @@
 package com.acme.keyapiproxy.support;
 
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import com.github.tomakehurst.wiremock.junit5.WireMockRuntimeInfo;
+import com.github.tomakehurst.wiremock.WireMockServer;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalManagementPort;
@@ -14,17 +12,18 @@ import org.springframework.test.context.DynamicPropertySource;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 
 /**
- * The whole proxy on random ports, with WireMock standing in for KeyAPI. Each test class gets its own WireMock (so its
- * own application context); tests use distinct user ids so cached pages never leak between them.
+ * The whole proxy on random ports, with WireMock standing in for KeyAPI.
+ * <p>
+ * One WireMock serves the whole test run, on one port: Spring caches application contexts across test classes with
+ * the same configuration, so a per-class WireMock would leave a cached context pointing at a stopped server. Stubs,
+ * scenarios and the request journal are reset before every test; tests use distinct user ids so cached pages never
+ * leak between them.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "management.server.port=0", "keyapi.api-key=" + KeyApiStubs.API_KEY })
 public abstract class ProxyIntegrationTest {
 
-	@RegisterExtension
-	protected static final WireMockExtension keyApi = WireMockExtension.newInstance()
-		.options(wireMockConfig().dynamicPort().containerThreads(64).jettyAcceptors(2).extensions(new HalfServerErrors()))
-		.build();
+	protected static final WireMockServer keyApi = startKeyApi();
 
 	@LocalServerPort
 	private int port;
@@ -36,16 +35,24 @@ public abstract class ProxyIntegrationTest {
 
 	@DynamicPropertySource
 	static void keyApiBaseUrl(DynamicPropertyRegistry registry) {
-		registry.add("keyapi.base-url", () -> keyApi.getRuntimeInfo().getHttpBaseUrl());
+		registry.add("keyapi.base-url", keyApi::baseUrl);
 	}
 
 	@BeforeEach
-	void connectClient() {
+	void resetKeyApiAndConnect() {
+		keyApi.resetAll();
 		this.proxy = new ProxyClient(this.port, this.managementPort);
 	}
 
-	protected static WireMockRuntimeInfo keyApiInfo() {
-		return keyApi.getRuntimeInfo();
+	private static WireMockServer startKeyApi() {
+		WireMockServer server = new WireMockServer(wireMockConfig().dynamicPort()
+			.bindAddress("127.0.0.1")
+			.containerThreads(64)
+			.jettyAcceptors(2)
+			.extensions(new HalfServerErrors()));
+		server.start();
+		Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "keyapi-wiremock-stop"));
+		return server;
 	}
 
 }

@@ -2,7 +2,7 @@ package com.acme.keyapiproxy.upstream;
 
 import java.util.List;
 
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.github.tomakehurst.wiremock.WireMockServer;
 
 import com.acme.keyapiproxy.support.KeyApiStubs;
 import com.acme.keyapiproxy.support.ProxyClient;
@@ -22,14 +22,14 @@ final class KeyApiArrivals {
 	 * are cold and the two cores are saturated, its stamps lag by hundreds of milliseconds and bunch up. A few misses
 	 * one after another warm both, then the request log is cleared for the measurement.
 	 */
-	static void warmUp(WireMockExtension keyApi, ProxyClient proxy) {
+	static void warmUp(WireMockServer keyApi, ProxyClient proxy) {
 		for (int i = 0; i < 12; i++) {
 			proxy.get("/influencers/" + (990_000 + i) + "/livestreams");
 		}
 		keyApi.resetRequests();
 	}
 
-	static List<Long> sortedMillis(WireMockExtension keyApi) {
+	static List<Long> sortedMillis(WireMockServer keyApi) {
 		return keyApi.findAll(getRequestedFor(urlPathEqualTo(KeyApiStubs.PATH)))
 			.stream()
 			.map((request) -> request.getLoggedDate().getTime())
