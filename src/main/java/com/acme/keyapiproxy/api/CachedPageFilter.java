@@ -13,11 +13,13 @@ import org.jspecify.annotations.Nullable;
 
 import com.acme.keyapiproxy.livestreams.Answer;
 import com.acme.keyapiproxy.livestreams.LivestreamPages;
+import com.acme.keyapiproxy.teams.Teams;
+import com.acme.keyapiproxy.teams.Unauthenticated;
 
 /**
- * Answers cache hits before the DispatcherServlet: a plain {@code GET} for a fresh stored page, without cache
- * directives, is written straight from the bytes and tag prepared when the page was stored (or answered 304). This is
- * the shortest path the servlet stack offers; everything else (misses, directives, invalid input) falls through to
+ * Answers cache hits before the DispatcherServlet: a plain {@code GET} from a known team for a fresh stored page,
+ * without cache directives, is written straight from the bytes and tag prepared when the page was stored (or answered 304). This is
+ * the shortest path the servlet stack offers; everything else (misses, directives, unknown callers, invalid input) falls through to
  * {@link LivestreamsController}. It bypasses {@code http.server.requests}, which is why hits are counted by
  * {@code keyapi_proxy_cache_requests_total}.
  */
@@ -29,8 +31,11 @@ final class CachedPageFilter implements Filter {
 
 	private final LivestreamPages pages;
 
-	CachedPageFilter(LivestreamPages pages) {
+	private final Teams teams;
+
+	CachedPageFilter(LivestreamPages pages, Teams teams) {
 		this.pages = pages;
+		this.teams = teams;
 	}
 
 	@Override
@@ -64,11 +69,12 @@ final class CachedPageFilter implements Filter {
 			return null;
 		}
 		try {
+			this.teams.identify(request.getHeader("Authorization"));
 			PageQuery query = PageQuery.parse(userId, request.getParameterValues("page"),
 					request.getParameterValues("size"));
 			return this.pages.freshFromCache(query.key());
 		}
-		catch (InvalidInput ex) {
+		catch (Unauthenticated | InvalidInput ex) {
 			return null;
 		}
 	}

@@ -19,7 +19,10 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
+import com.acme.keyapiproxy.budget.BudgetExhausted;
+import com.acme.keyapiproxy.budget.OrganisationBudgetExhausted;
 import com.acme.keyapiproxy.livestreams.NotCached;
+import com.acme.keyapiproxy.teams.Unauthenticated;
 import com.acme.keyapiproxy.upstream.UpstreamAuthFailed;
 import com.acme.keyapiproxy.upstream.UpstreamBadResponse;
 import com.acme.keyapiproxy.upstream.UpstreamBusy;
@@ -42,6 +45,22 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
 	@ExceptionHandler
 	ResponseEntity<Object> invalidInput(InvalidInput ex) {
 		return problem(HttpStatus.BAD_REQUEST, ex.code(), ex.getMessage(), null);
+	}
+
+	@ExceptionHandler
+	ResponseEntity<Object> unauthenticated(Unauthenticated ex) {
+		ResponseEntity<Object> problem = problem(HttpStatus.UNAUTHORIZED, "unauthenticated", ex.getMessage(), null);
+		return ResponseEntity.status(problem.getStatusCode())
+			.headers(problem.getHeaders())
+			.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"keyapi-proxy\"")
+			.body(problem.getBody());
+	}
+
+	@ExceptionHandler
+	ResponseEntity<Object> budgetExhausted(BudgetExhausted ex) {
+		String code = (ex instanceof OrganisationBudgetExhausted) ? "organisation_budget_exhausted"
+				: "team_budget_exhausted";
+		return problem(HttpStatus.TOO_MANY_REQUESTS, code, ex.getMessage(), ex.untilNextPeriod());
 	}
 
 	@ExceptionHandler

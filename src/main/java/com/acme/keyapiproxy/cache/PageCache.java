@@ -69,6 +69,28 @@ public class PageCache {
 		return completed(this.pages.getIfPresent(key));
 	}
 
+	/**
+	 * Whether {@link #lookup} would start a load for this key right now: no load is in flight and no stored page is
+	 * acceptable. (A hint for deciding who pays before looking up; the lookup itself decides.)
+	 */
+	public boolean wouldLoad(PageKey key, Predicate<StoredPage> acceptable) {
+		CompletableFuture<StoredPage> current = this.pages.getIfPresent(key);
+		if (current == null) {
+			return true;
+		}
+		if (!current.isDone()) {
+			return false;
+		}
+		StoredPage page = completed(current);
+		return page == null || !acceptable.test(page);
+	}
+
+	/** Whether a load for this key is in flight, so a caller can join it. */
+	public boolean isLoading(PageKey key) {
+		CompletableFuture<StoredPage> current = this.pages.getIfPresent(key);
+		return current != null && !current.isDone();
+	}
+
 	public boolean isFresh(StoredPage page) {
 		return freshFor(page).compareTo(Duration.ZERO) > 0;
 	}

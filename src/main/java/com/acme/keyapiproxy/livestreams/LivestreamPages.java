@@ -5,7 +5,6 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
@@ -15,17 +14,22 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.stereotype.Service;
 
+import com.acme.keyapiproxy.budget.Budget;
+import com.acme.keyapiproxy.budget.BudgetExhausted;
+import com.acme.keyapiproxy.budget.Reservation;
 import com.acme.keyapiproxy.cache.PageCache;
 import com.acme.keyapiproxy.cache.PageKey;
 import com.acme.keyapiproxy.cache.StoredPage;
+import com.acme.keyapiproxy.teams.Team;
 import com.acme.keyapiproxy.upstream.KeyApiClient;
 import com.acme.keyapiproxy.upstream.LivestreamsQuery;
 import com.acme.keyapiproxy.upstream.UpstreamFailure;
 
 /**
  * The one place that knows the order of things for {@code GET /influencers/{userId}/livestreams}: the cache first;
- * on a miss one fetch per page however many callers ask (the others join it, for free); a page that cannot be
- * refetched is answered stale rather than not at all.
+ * on a miss a credit reserved for the caller's team, then one fetch per page however many callers ask (the others
+ * join it, for free, whatever their team's allowance); a page that cannot be refetched is answered stale rather than
+ * not at all.
  * <p>
  * Thread-safe.
  */
@@ -36,19 +40,17 @@ public class LivestreamPages {
 
 	private final KeyApiClient keyApi;
 
-	private final Clock clock;
+	private final Budget budget;
 
-	private final MeterRegistry meterRegistry;
+	private final Clock clock;
 
 	private final Map<Delivery, Counter> lookups = new EnumMap<>(Delivery.class);
 
-	private final Map<String, Counter> creditsByTeam = new ConcurrentHashMap<>();
-
-	LivestreamPages(PageCache cache, KeyApiClient keyApi, Clock clock, MeterRegistry meterRegistry) {
+	LivestreamPages(PageCache cache, KeyApiClient keyApi, Budget budget, Clock clock, MeterRegistry meterRegistry) {
 		this.cache = cache;
 		this.keyApi = keyApi;
+		this.budget = budget;
 		this.clock = clock;
-		this.meterRegistry = meterRegistry;
 		for (Delivery delivery : Delivery.values()) {
 			this.lookups.put(delivery, Counter.builder("keyapi.proxy.cache.requests")
 				.description("Every page lookup, by how it was answered (hit, miss, stale, collapsed, bypass)")
@@ -66,10 +68,11 @@ public class LivestreamPages {
 	}
 
 	/**
-	 * Answers a page, fetching it from KeyAPI when the cache cannot.
-	 * @return the answer, or a future failed with {@link NotCached} or an {@link UpstreamFailure}
+	 * Answers a page, fetching it from KeyAPI (on the team's budget) when the cache cannot.
+	 * @return the answer, or a future failed with {@link NotCached}, a {@link BudgetExhausted} or an
+	 * {@link UpstreamFailure}
 	 */
-	public CompletableFuture<Answer> answer(PageKey key, CacheDirectives directives, String team) {
+	public CompletableFuture<Answer> answer(PageKey key, CacheDirectives directives, Team team) {
 		if (directives.onlyIfCached()) {
 			Answer cached = freshFromCache(key);
 			if (cached == null) {
@@ -78,9 +81,30 @@ public class LivestreamPages {
 			}
 			return CompletableFuture.completedFuture(cached);
 		}
+		Predicate<StoredPage> acceptable = acceptableFor(directives);
+		Reservation reservation = null;
+		if (this.cache.wouldLoad(key, acceptable)) {
+			try {
+				reservation = this.budget.reserve(team);
+			}
+			catch (BudgetExhausted exhausted) {
+				StoredPage stale = this.cache.stored(key);
+				if (stale != null) {
+					return CompletableFuture.completedFuture(count(answer(stale, Delivery.STALE, 0)));
+				}
+				if (!this.cache.isLoading(key)) {
+					count(Delivery.MISS);
+					return CompletableFuture.failedFuture(exhausted);
+				}
+			}
+		}
+		Reservation paidFor = reservation;
 		AtomicInteger charged = new AtomicInteger();
-		PageCache.Lookup lookup = this.cache.lookup(key, acceptableFor(directives),
-				(replaced) -> fetch(key, team, charged, replaced));
+		PageCache.Lookup lookup = this.cache.lookup(key, acceptable,
+				(replaced) -> fetch(key, team, paidFor, charged, replaced));
+		if (lookup.origin() != PageCache.Origin.LOADED && reservation != null) {
+			this.budget.settle(reservation, 0);
+		}
 		return lookup.page().thenApply((page) -> count(switch (lookup.origin()) {
 			case STORED -> answer(page, Delivery.HIT, 0);
 			case JOINED -> answer(page, this.cache.isFresh(page) ? Delivery.COLLAPSED : Delivery.STALE, 0);
@@ -104,15 +128,25 @@ public class LivestreamPages {
 		return directives.asksForRefetch() ? Delivery.BYPASS : Delivery.MISS;
 	}
 
-	/** Fetches and stores a page; when KeyAPI cannot give it, falls back to the page it replaces, if any. */
-	private CompletableFuture<StoredPage> fetch(PageKey key, String team, AtomicInteger charged,
-			@Nullable StoredPage replaced) {
-		LivestreamsQuery query = new LivestreamsQuery(key.userId(), key.page(), key.size(), team);
-		return this.keyApi.fetch(query, () -> {
-			charged.incrementAndGet();
-			creditsSpent(team).increment();
-		})
+	/**
+	 * Fetches and stores a page on the team's budget; when it cannot, falls back to the page it replaces, if any.
+	 * @param reservation the credit set aside before the lookup, or {@code null} when the caller expected to join a
+	 * load that had ended by the time it looked (then it reserves now)
+	 */
+	private CompletableFuture<StoredPage> fetch(PageKey key, Team team, @Nullable Reservation reservation,
+			AtomicInteger charged, @Nullable StoredPage replaced) {
+		Reservation paidFor;
+		try {
+			paidFor = (reservation != null) ? reservation : this.budget.reserve(team);
+		}
+		catch (BudgetExhausted exhausted) {
+			return (replaced != null) ? CompletableFuture.completedFuture(replaced)
+					: CompletableFuture.failedFuture(exhausted);
+		}
+		LivestreamsQuery query = new LivestreamsQuery(key.userId(), key.page(), key.size(), team.name());
+		return this.keyApi.fetch(query, charged::incrementAndGet)
 			.map((vendorPage) -> LivestreamPageBody.render(key, vendorPage, this.clock.instant()))
+			.doFinally((signal) -> this.budget.settle(paidFor, charged.get()))
 			.toFuture()
 			.exceptionally((failure) -> {
 				Throwable cause = (failure instanceof CompletionException) ? failure.getCause() : failure;
@@ -135,13 +169,6 @@ public class LivestreamPages {
 
 	private void count(Delivery delivery) {
 		this.lookups.get(delivery).increment();
-	}
-
-	private Counter creditsSpent(String team) {
-		return this.creditsByTeam.computeIfAbsent(team, (name) -> Counter.builder("keyapi.proxy.credits.spent")
-			.description("Credits KeyAPI charged, by the team whose request caused them")
-			.tag("team", name)
-			.register(this.meterRegistry));
 	}
 
 }

@@ -18,7 +18,7 @@ class StartupTests {
 	@Test
 	void withoutAKeyTheProxyRefusesToStartAndSaysWhichVariableToSet(CapturedOutput output) {
 		assertThatException().isThrownBy(() -> SpringApplication.run(KeyApiProxyApplication.class,
-				"--server.port=0", "--management.server.port=0", "--keyapi.api-key="));
+				"--server.port=0", "--management.server.port=0", "--proxy.budget.file=target/test-ledgers/startup/credits", "--keyapi.api-key="));
 
 		assertThat(output.getAll()).contains("APPLICATION FAILED TO START", "keyapi.api-key", "KEYAPI_API_KEY");
 	}
@@ -26,7 +26,7 @@ class StartupTests {
 	@Test
 	void aBadSettingStopsTheStartAndNamesItselfButNeverTheKey(CapturedOutput output) {
 		assertThatException().isThrownBy(() -> SpringApplication.run(KeyApiProxyApplication.class,
-				"--server.port=0", "--management.server.port=0", "--keyapi.api-key=sk_live_secret_in_startup",
+				"--server.port=0", "--management.server.port=0", "--proxy.budget.file=target/test-ledgers/startup/credits", "--keyapi.api-key=sk_live_secret_in_startup",
 				"--keyapi.rate-limit.qps=0"));
 
 		assertThat(output.getAll()).contains("keyapi.rateLimit.qps", "must be greater than 0").doesNotContain("sk_live_secret_in_startup");

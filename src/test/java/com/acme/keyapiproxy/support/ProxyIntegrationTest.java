@@ -20,7 +20,8 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
  * leak between them.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "management.server.port=0", "keyapi.api-key=" + KeyApiStubs.API_KEY })
+		properties = { "management.server.port=0", "keyapi.api-key=" + KeyApiStubs.API_KEY,
+				"proxy.budget.file=target/test-ledgers/${random.uuid}/credits" })
 public abstract class ProxyIntegrationTest {
 
 	protected static final WireMockServer keyApi = startKeyApi();

@@ -1,0 +1,147 @@
+package com.acme.keyapiproxy.budget;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.stereotype.Component;
+
+import com.acme.keyapiproxy.teams.Team;
+import com.acme.keyapiproxy.teams.Teams;
+
+/**
+ * The one shared credit budget. A miss {@link #reserve reserves} a credit for its team before KeyAPI is called
+ * (refused when the organisation's or the team's monthly allowance is spent) and {@link #settle settles} it when the
+ * miss is over: kept if KeyAPI answered 2xx (KeyAPI charged), refunded otherwise, so an outage eats no allowance.
+ * Periods are calendar months in UTC.
+ * <p>
+ * Thread-safe: reservations and settlements are serialized, which makes charging exact under any concurrency
+ * (KeyAPI's QPS keeps them to a few per second).
+ */
+@Component
+public class Budget implements AutoCloseable {
+
+	private final CreditLedger ledger;
+
+	private final @Nullable Long organisationLimit;
+
+	private final Clock clock;
+
+	private final MeterRegistry meterRegistry;
+
+	private final Map<String, Counter> creditsSpent = new ConcurrentHashMap<>();
+
+	@Autowired
+	Budget(BudgetProperties properties, Teams teams, Clock clock, MeterRegistry meterRegistry) {
+		this(JournalCreditLedger.open(properties.file()), properties.monthlyCredits(), teams, clock, meterRegistry);
+	}
+
+	Budget(CreditLedger ledger, @Nullable Long organisationLimit, Teams teams, Clock clock,
+			MeterRegistry meterRegistry) {
+		this.ledger = ledger;
+		this.organisationLimit = organisationLimit;
+		this.clock = clock;
+		this.meterRegistry = meterRegistry;
+		for (Team team : teams.all()) {
+			creditsSpent(team.name());
+			if (team.monthlyCredits() != null) {
+				Gauge.builder("keyapi.proxy.credits.remaining", () -> remaining(team))
+					.description("Credits the team may still spend this month (absent for unlimited teams)")
+					.tag("team", team.name())
+					.register(meterRegistry);
+			}
+		}
+	}
+
+	/**
+	 * Sets one credit aside for a miss of this team, durably, before KeyAPI is called.
+	 * @throws OrganisationBudgetExhausted when all teams together have spent the month's shared credits (named
+	 * first, even when the team's own are spent too)
+	 * @throws TeamBudgetExhausted when the team has spent its own
+	 */
+	public synchronized Reservation reserve(Team team) {
+		YearMonth period = currentPeriod();
+		Map<String, Long> spent = this.ledger.spentIn(period);
+		long organisationSpent = spent.values().stream().mapToLong(Long::longValue).sum();
+		if (this.organisationLimit != null && organisationSpent >= this.organisationLimit) {
+			throw new OrganisationBudgetExhausted(this.organisationLimit, untilNextPeriod());
+		}
+		Long teamLimit = team.monthlyCredits();
+		if (teamLimit != null && spent.getOrDefault(team.name(), 0L) >= teamLimit) {
+			throw new TeamBudgetExhausted(team.name(), teamLimit, untilNextPeriod());
+		}
+		this.ledger.add(team.name(), period, 1, true);
+		return new Reservation(team.name(), period);
+	}
+
+	/**
+	 * Ends a reservation with what KeyAPI actually charged for the miss (the 2xx answers it gave): nothing refunds
+	 * the credit, one keeps it.
+	 */
+	public synchronized void settle(Reservation reservation, int creditsCharged) {
+		if (creditsCharged != 1) {
+			this.ledger.add(reservation.team(), reservation.period(), creditsCharged - 1L, creditsCharged > 1);
+		}
+		if (creditsCharged > 0) {
+			creditsSpent(reservation.team()).increment(creditsCharged);
+		}
+	}
+
+	public Usage usage(Team team) {
+		YearMonth period = currentPeriod();
+		Map<String, Long> spent = this.ledger.spentIn(period);
+		long teamSpent = spent.getOrDefault(team.name(), 0L);
+		Long teamLimit = team.monthlyCredits();
+		return new Usage(team.name(), period.toString(), teamSpent, teamLimit,
+				(teamLimit != null) ? Math.max(0, teamLimit - teamSpent) : null,
+				new Usage.Organisation(spent.values().stream().mapToLong(Long::longValue).sum(),
+						this.organisationLimit));
+	}
+
+	/** Every team's usage, in the order given. */
+	public Map<String, Usage> usage(Iterable<Team> teams) {
+		Map<String, Usage> usage = new LinkedHashMap<>();
+		for (Team team : teams) {
+			usage.put(team.name(), usage(team));
+		}
+		return usage;
+	}
+
+	@Override
+	public void close() {
+		this.ledger.close();
+	}
+
+	private double remaining(Team team) {
+		Long limit = team.monthlyCredits();
+		long spent = this.ledger.spentIn(currentPeriod()).getOrDefault(team.name(), 0L);
+		return (limit != null) ? Math.max(0, limit - spent) : Double.NaN;
+	}
+
+	private Counter creditsSpent(String team) {
+		return this.creditsSpent.computeIfAbsent(team, (name) -> Counter.builder("keyapi.proxy.credits.spent")
+			.description("Credits KeyAPI charged, by the team whose request caused them")
+			.tag("team", name)
+			.register(this.meterRegistry));
+	}
+
+	private YearMonth currentPeriod() {
+		return YearMonth.now(this.clock.withZone(ZoneOffset.UTC));
+	}
+
+	private Duration untilNextPeriod() {
+		return Duration.between(this.clock.instant(),
+				currentPeriod().plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant());
+	}
+
+}

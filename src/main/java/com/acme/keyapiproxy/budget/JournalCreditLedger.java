@@ -1,0 +1,185 @@
+package com.acme.keyapiproxy.budget;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.YearMonth;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.zip.CRC32;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single-instance ledger: an append-only journal of text lines {@code <yyyy-MM> <team> <±credits> <crc32>},
+ * compacted to one line per team and month at every start (and after {@value #COMPACT_AFTER} appends) by writing a
+ * snapshot and renaming it over the journal atomically.
+ * <p>
+ * Why a journal rather than an embedded database: the ledger is a handful of counters changed a few times a second
+ * at most (KeyAPI's QPS bounds it), so the whole state fits in memory, and what matters is that a charge is on disk
+ * before KeyAPI is called. An fsync'd append does exactly that, the format is readable with {@code cat}, and there is
+ * no storage engine to version, lock or corrupt. Each line carries a CRC so damage is found, never silently read.
+ * <p>
+ * Crash safety: a reservation is appended and forced to disk before the KeyAPI call; a refund (no 2xx) is appended
+ * without forcing. A crash can therefore lose at most refunds, so it over-counts, never under-counts. A torn last line
+ * (the process died while appending it, before its fsync returned, so before KeyAPI was called) is dropped with a
+ * warning; damage anywhere else stops the start, and the ledger is never reset automatically.
+ * <p>
+ * Thread-safe: every method is synchronized.
+ */
+final class JournalCreditLedger implements CreditLedger {
+
+	static final int COMPACT_AFTER = 10_000;
+
+	private static final Logger log = LoggerFactory.getLogger(JournalCreditLedger.class);
+
+	private final Path file;
+
+	private final Map<YearMonth, Map<String, Long>> spent = new HashMap<>();
+
+	private FileChannel journal;
+
+	private int appendsSinceCompaction;
+
+	private JournalCreditLedger(Path file) {
+		this.file = file;
+	}
+
+	static JournalCreditLedger open(Path file) {
+		JournalCreditLedger ledger = new JournalCreditLedger(file.toAbsolutePath().normalize());
+		ledger.load();
+		ledger.compact();
+		return ledger;
+	}
+
+	@Override
+	public synchronized void add(String team, YearMonth period, long credits, boolean durable) {
+		byte[] line = line(period, team, credits);
+		try {
+			this.journal.write(ByteBuffer.wrap(line));
+			if (durable) {
+				this.journal.force(false);
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not write the credit ledger " + this.file, ex);
+		}
+		this.spent.computeIfAbsent(period, (p) -> new HashMap<>()).merge(team, credits, Long::sum);
+		if (++this.appendsSinceCompaction >= COMPACT_AFTER) {
+			compact();
+		}
+	}
+
+	@Override
+	public synchronized Map<String, Long> spentIn(YearMonth period) {
+		return Map.copyOf(this.spent.getOrDefault(period, Map.of()));
+	}
+
+	@Override
+	public synchronized void close() {
+		try {
+			if (this.journal != null) {
+				this.journal.force(true);
+				this.journal.close();
+			}
+		}
+		catch (IOException ex) {
+			log.warn("Could not close the credit ledger {} cleanly", this.file, ex);
+		}
+	}
+
+	private void load() {
+		String content;
+		try {
+			content = Files.readString(this.file, StandardCharsets.UTF_8);
+		}
+		catch (NoSuchFileException ex) {
+			log.info("No credit ledger at {} yet: starting one", this.file);
+			return;
+		}
+		catch (IOException | UncheckedIOException ex) {
+			throw new IllegalStateException("The credit ledger " + this.file + " cannot be read (" + ex + "). It is "
+					+ "never reset automatically: fix its permissions or restore it, then start again", ex);
+		}
+		String[] lines = content.split("\n", -1);
+		int complete = lines.length - 1;
+		if (!lines[complete].isEmpty()) {
+			log.warn("The credit ledger {} ends with a torn line (the process stopped while writing it, before KeyAPI "
+					+ "was called for it); dropping it: '{}'", this.file, lines[complete]);
+		}
+		for (int i = 0; i < complete; i++) {
+			apply(lines[i], i + 1);
+		}
+	}
+
+	private void apply(String line, int number) {
+		String[] fields = line.split(" ");
+		try {
+			if (fields.length != 4) {
+				throw new IllegalArgumentException("expected 4 fields, found " + fields.length);
+			}
+			String payload = fields[0] + " " + fields[1] + " " + fields[2];
+			if (!crc(payload).equals(fields[3])) {
+				throw new IllegalArgumentException("checksum mismatch");
+			}
+			this.spent.computeIfAbsent(YearMonth.parse(fields[0]), (p) -> new HashMap<>())
+				.merge(fields[1], Long.parseLong(fields[2]), Long::sum);
+		}
+		catch (IllegalArgumentException | DateTimeParseException ex) {
+			throw new IllegalStateException("The credit ledger " + this.file + " is corrupt at line " + number + " ("
+					+ ex.getMessage() + "): '" + line + "'. It is never reset automatically: restore it from a backup, "
+					+ "or move it aside to knowingly start from zero", ex);
+		}
+	}
+
+	/** Rewrites the journal as one line per team and month, atomically, and reopens it for appending. */
+	private void compact() {
+		Path snapshot = this.file.resolveSibling(this.file.getFileName() + ".compacting");
+		try {
+			Files.createDirectories(this.file.getParent());
+			if (this.journal != null) {
+				this.journal.close();
+			}
+			try (FileChannel out = FileChannel.open(snapshot, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+					StandardOpenOption.TRUNCATE_EXISTING)) {
+				for (Map.Entry<YearMonth, Map<String, Long>> month : new TreeMap<>(this.spent).entrySet()) {
+					for (Map.Entry<String, Long> team : new TreeMap<>(month.getValue()).entrySet()) {
+						out.write(ByteBuffer.wrap(line(month.getKey(), team.getKey(), team.getValue())));
+					}
+				}
+				out.force(true);
+			}
+			Files.move(snapshot, this.file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+			try (FileChannel directory = FileChannel.open(this.file.getParent(), StandardOpenOption.READ)) {
+				directory.force(true);
+			}
+			this.journal = FileChannel.open(this.file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+			this.appendsSinceCompaction = 0;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not write the credit ledger " + this.file, ex);
+		}
+	}
+
+	private static byte[] line(YearMonth period, String team, long credits) {
+		String payload = period + " " + team + " " + ((credits >= 0) ? "+" : "") + credits;
+		return (payload + " " + crc(payload) + "\n").getBytes(StandardCharsets.UTF_8);
+	}
+
+	private static String crc(String payload) {
+		CRC32 crc = new CRC32();
+		crc.update(payload.getBytes(StandardCharsets.UTF_8));
+		return String.format("%08x", crc.getValue());
+	}
+
+}

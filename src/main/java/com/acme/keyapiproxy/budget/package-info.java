@@ -1,0 +1,5 @@
+/** The shared credit budget: a durable ledger of what each team spent per month, and the allowances it is held to. */
+@NullMarked
+package com.acme.keyapiproxy.budget;
+
+import org.jspecify.annotations.NullMarked;

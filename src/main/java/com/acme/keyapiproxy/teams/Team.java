@@ -1,0 +1,16 @@
+package com.acme.keyapiproxy.teams;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A caller's team.
+ *
+ * @param name as configured ({@code proxy.teams.<name>}), or {@value Teams#OPEN}
+ * @param monthlyCredits its allowance per calendar month, {@code null} when unlimited
+ * @param weight its share of upstream slots when several teams wait
+ */
+public record Team(String name, @Nullable Long monthlyCredits, int weight) {
+
+	static final Team OPEN = new Team(Teams.OPEN, null, 1);
+
+}
