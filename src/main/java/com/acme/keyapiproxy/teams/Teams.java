@@ -33,7 +33,7 @@ public class Teams {
 
 	private final List<Known> known;
 
-	Teams(TeamsProperties properties) {
+	public Teams(TeamsProperties properties) {
 		properties.teams().keySet().stream().filter((name) -> !name.matches("[A-Za-z0-9_.-]{1,64}")).findFirst()
 			.ifPresent((name) -> {
 				throw new IllegalStateException("proxy.teams." + name + ": a team name is 1 to 64 letters, digits, "

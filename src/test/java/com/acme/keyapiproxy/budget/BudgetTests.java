@@ -1,0 +1,118 @@
+package com.acme.keyapiproxy.budget;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.acme.keyapiproxy.support.Concurrently;
+import com.acme.keyapiproxy.support.MutableClock;
+import com.acme.keyapiproxy.teams.Team;
+import com.acme.keyapiproxy.teams.Teams;
+import com.acme.keyapiproxy.teams.TeamsProperties;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+class BudgetTests {
+
+	private static final Team ALPHA = new Team("alpha", 3L, 1);
+
+	private static final Team BETA = new Team("beta", 1L, 1);
+
+	private static final Team GAMMA = new Team("gamma", null, 1);
+
+	private final MutableClock clock = new MutableClock(Instant.parse("2026-11-30T23:59:00Z"));
+
+	@TempDir
+	Path directory;
+
+	private Budget budget;
+
+	@AfterEach
+	void close() {
+		if (this.budget != null) {
+			this.budget.close();
+		}
+	}
+
+	@Test
+	void aTeamPastItsAllowanceIsRefusedUntilTheNextCalendarMonth() {
+		this.budget = budget(null);
+		this.budget.reserve(BETA);
+
+		assertThatExceptionOfType(TeamBudgetExhausted.class).isThrownBy(() -> this.budget.reserve(BETA))
+			.satisfies((refused) -> assertThat(refused.untilNextPeriod()).isEqualTo(Duration.ofMinutes(1)));
+		assertThat(this.budget.reserve(ALPHA)).as("another team is not blocked").isNotNull();
+		this.clock.advance(Duration.ofMinutes(1));
+		assertThat(this.budget.reserve(BETA)).as("December starts afresh").isNotNull();
+	}
+
+	@Test
+	void aMissThatKeyApiDidNotChargeIsRefunded() {
+		this.budget = budget(null);
+		Reservation reservation = this.budget.reserve(BETA);
+
+		this.budget.settle(reservation, 0);
+
+		assertThat(this.budget.usage(BETA).creditsSpent()).isZero();
+		assertThat(this.budget.reserve(BETA)).isNotNull();
+	}
+
+	@Test
+	void theOrganisationIsNamedWhenTheSharedCreditsAreSpentEvenIfTheTeamsAreToo() {
+		this.budget = budget(2L);
+		this.budget.reserve(BETA);
+		this.budget.reserve(GAMMA);
+
+		assertThatExceptionOfType(OrganisationBudgetExhausted.class).isThrownBy(() -> this.budget.reserve(BETA));
+		assertThatExceptionOfType(OrganisationBudgetExhausted.class).isThrownBy(() -> this.budget.reserve(GAMMA));
+		assertThat(this.budget.usage(GAMMA)).isEqualTo(new Usage("gamma", "2026-11", 1, null, null,
+				new Usage.Organisation(2, 2L)));
+	}
+
+	@Test
+	void fiftyConcurrentReservationsForOneLastCreditGrantExactlyOne() throws Exception {
+		this.budget = budget(null);
+		Team lastCredit = new Team("delta", 1L, 1);
+
+		List<Boolean> granted = Concurrently.run(50, (caller) -> {
+			try {
+				this.budget.reserve(lastCredit);
+				return true;
+			}
+			catch (TeamBudgetExhausted refused) {
+				return false;
+			}
+		});
+
+		assertThat(granted).containsOnlyOnce(true);
+		assertThat(this.budget.usage(lastCredit).creditsSpent()).isEqualTo(1);
+	}
+
+	@Test
+	void spendSurvivesARestart() {
+		Budget first = budget(null);
+		first.settle(first.reserve(ALPHA), 1);
+		first.reserve(ALPHA);
+		first.close();
+
+		this.budget = budget(null);
+
+		assertThat(this.budget.usage(ALPHA).creditsSpent()).isEqualTo(2);
+		assertThat(this.budget.usage(ALPHA).creditsRemaining()).isEqualTo(1);
+	}
+
+	private Budget budget(Long organisationLimit) {
+		Teams teams = new Teams(new TeamsProperties(Map.of()));
+		return new Budget(JournalCreditLedger.open(this.directory.resolve("credits")), organisationLimit, teams,
+				this.clock, new SimpleMeterRegistry());
+	}
+
+}
