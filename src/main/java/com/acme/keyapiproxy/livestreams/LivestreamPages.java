@@ -143,7 +143,8 @@ public class LivestreamPages {
 			return (replaced != null) ? CompletableFuture.completedFuture(replaced)
 					: CompletableFuture.failedFuture(exhausted);
 		}
-		LivestreamsQuery query = new LivestreamsQuery(key.userId(), key.page(), key.size(), team.name());
+		LivestreamsQuery query = new LivestreamsQuery(key.userId(), key.page(), key.size(), team.name(),
+				team.weight());
 		return this.keyApi.fetch(query, charged::incrementAndGet)
 			.map((vendorPage) -> LivestreamPageBody.render(key, vendorPage, this.clock.instant()))
 			.doFinally((signal) -> this.budget.settle(paidFor, charged.get()))

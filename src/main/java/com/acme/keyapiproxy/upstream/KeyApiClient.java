@@ -3,6 +3,8 @@ package com.acme.keyapiproxy.upstream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,6 +31,7 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.stereotype.Component;
@@ -37,7 +40,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 
 /**
  * KeyAPI's livestream endpoint, the only way the proxy reaches KeyAPI. One {@link #fetch} is one miss: inside it,
- * every attempt waits for an evenly spaced slot ({@link UpstreamSlots}: a Resilience4j rate limiter and a send gate),
+ * every attempt waits for an evenly spaced slot, shared fairly between teams ({@link UpstreamSlots}),
  * is timed out on its own, counted and logged; failed attempts worth
  * repeating are retried (Resilience4j {@link Retry}); and a miss that failed on every attempt because KeyAPI was
  * down feeds a Resilience4j {@link CircuitBreaker} that makes later misses fail fast.
@@ -45,7 +48,7 @@ import org.springframework.web.reactive.function.client.WebClient;
  * Thread-safe; shared by every request.
  */
 @Component
-public class KeyApiClient {
+public class KeyApiClient implements DisposableBean {
 
 	static final String LIVESTREAMS_PATH = "/v1/tiktok/influencer/livestreams/analytics";
 
@@ -70,6 +73,12 @@ public class KeyApiClient {
 
 	private final AtomicReference<Instant> circuitOpenedAt = new AtomicReference<>(Instant.EPOCH);
 
+	private final ScheduledExecutorService slotDispatcher = Executors.newSingleThreadScheduledExecutor((task) -> {
+		Thread thread = new Thread(task, "keyapi-slots");
+		thread.setDaemon(true);
+		return thread;
+	});
+
 	KeyApiClient(KeyApiProperties properties, WebClient.Builder webClients, MeterRegistry meterRegistry, Clock clock) {
 		this.properties = properties;
 		this.clock = clock;
@@ -86,8 +95,9 @@ public class KeyApiClient {
 			.clientConnector(new ReactorClientHttpConnector(http))
 			.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize(MAX_RESPONSE_BYTES))
 			.build();
-		RateLimiterRegistry rateLimiters = RateLimiterRegistry.of(UpstreamSlots.admissionConfig(properties.rateLimit()));
-		this.slots = new UpstreamSlots(rateLimiters.rateLimiter("keyapi"), System::nanoTime);
+		RateLimiterRegistry rateLimiters = RateLimiterRegistry.of(UpstreamSlots.permitConfig(properties.rateLimit().qps()));
+		this.slots = new UpstreamSlots(rateLimiters.rateLimiter("keyapi"), properties.rateLimit().maxWait(),
+				this.slotDispatcher, System::nanoTime);
 		this.recorder = new AttemptRecorder(meterRegistry);
 		RetryRegistry retries = RetryRegistry.of(new UpstreamRetryPolicy(properties.retry()).config());
 		this.retry = retries.retry("keyapi");
@@ -131,14 +141,20 @@ public class KeyApiClient {
 							untilCircuitProbes()));
 	}
 
+	@Override
+	public void destroy() {
+		this.slotDispatcher.shutdownNow();
+	}
+
 	/** The circuit breaker's state, for health details and tests. */
 	public String circuitState() {
 		return this.circuitBreaker.getState().name();
 	}
 
 	private Mono<VendorPage> attempt(LivestreamsQuery query, int attempt, Runnable onCreditSpent) {
-		Duration wait = this.slots.reserve();
-		return Mono.delay(wait).then(sendTurn()).then(Mono.defer(() -> send(query, attempt, onCreditSpent)));
+		return this.slots.acquire(query.team(), query.teamWeight())
+			.then(sendTurn())
+			.then(Mono.defer(() -> send(query, attempt, onCreditSpent)));
 	}
 
 	private Mono<Void> sendTurn() {

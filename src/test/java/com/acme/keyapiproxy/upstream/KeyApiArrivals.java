@@ -22,9 +22,9 @@ final class KeyApiArrivals {
 	 * are cold and the two cores are saturated, its stamps lag by hundreds of milliseconds and bunch up. A few misses
 	 * one after another warm both, then the request log is cleared for the measurement.
 	 */
-	static void warmUp(WireMockServer keyApi, ProxyClient proxy) {
+	static void warmUp(WireMockServer keyApi, ProxyClient proxy, String... headers) {
 		for (int i = 0; i < 12; i++) {
-			proxy.get("/influencers/" + (990_000 + i) + "/livestreams");
+			proxy.get("/influencers/" + (990_000 + i) + "/livestreams", headers);
 		}
 		keyApi.resetRequests();
 	}

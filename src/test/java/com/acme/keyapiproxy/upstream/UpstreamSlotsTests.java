@@ -1,98 +1,131 @@
 package com.acme.keyapiproxy.upstream;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import io.github.resilience4j.ratelimiter.internal.AtomicRateLimiter;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
-import com.acme.keyapiproxy.support.Concurrently;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
+/** The slot dispatcher on real threads and real time (short intervals); order is asserted, not timing luck. */
 class UpstreamSlotsTests {
 
-	private static final Duration INTERVAL = Duration.ofMillis(210);
+	private final ScheduledExecutorService dispatcher = Executors.newSingleThreadScheduledExecutor();
 
-	private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
+	private final List<String> granted = Collections.synchronizedList(new ArrayList<>());
 
-	private final UpstreamSlots slots = slots(Duration.ofSeconds(5));
-
-	@Test
-	void slotsAreOneFifthOfASecondPlusTheSafetyMarginApart() {
-		assertThat(UpstreamSlots.interval(5)).isEqualTo(INTERVAL);
-		assertThat(this.slots.reserve()).isZero();
-		assertThat(this.slots.reserve()).isEqualTo(INTERVAL);
-		assertThat(this.slots.reserve()).isEqualTo(INTERVAL.multipliedBy(2));
+	@AfterEach
+	void stop() {
+		this.dispatcher.shutdownNow();
 	}
 
 	@Test
-	void anIdleLimiterDoesNotSaveUpABurst() {
-		this.slots.reserve();
-		advance(Duration.ofSeconds(10));
-
-		assertThat(this.slots.reserve()).isZero();
-		Duration second = this.slots.reserve();
-		assertThat(second).as("no credit for the idle 10 s").isPositive().isLessThanOrEqualTo(INTERVAL);
-		assertThat(this.slots.reserve()).isEqualTo(second.plus(INTERVAL));
+	void theIntervalIsOneOverQpsPlusTheSafetyMargin() {
+		assertThat(UpstreamSlots.interval(5)).isEqualTo(Duration.ofMillis(210));
+		assertThat(UpstreamSlots.interval(0.5)).isEqualTo(Duration.ofMillis(2010));
 	}
 
 	@Test
-	void aSlotFurtherThanTheLongestWaitIsRefusedWithTheWholeSecondsUntilTheQueueDrains() {
-		for (int i = 0; i < 24; i++) {
-			assertThat(this.slots.reserve()).isLessThanOrEqualTo(Duration.ofSeconds(5));
+	void sendsAreNeverCloserThanOneIntervalWhateverTheCyclesAndTimersDo() throws Exception {
+		UpstreamSlots slots = slots(50, Duration.ofSeconds(10));
+		List<Long> sends = Collections.synchronizedList(new ArrayList<>());
+
+		List<CompletableFuture<Void>> attempts = new ArrayList<>();
+		for (int i = 0; i < 12; i++) {
+			attempts.add(slots.acquire("a", 1).then(sendWhenTheGateOpens(slots, sends)).toFuture());
+		}
+		CompletableFuture.allOf(attempts.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+
+		List<Long> ordered = sends.stream().sorted().toList();
+		for (int i = 1; i < ordered.size(); i++) {
+			assertThat(ordered.get(i) - ordered.get(i - 1)).isGreaterThanOrEqualTo(UpstreamSlots.interval(50).toNanos());
+		}
+	}
+
+	@Test
+	void aTeamWithManyQueuedAttemptsDelaysAnotherTeamsSingleOneByAboutOneSlot() throws Exception {
+		UpstreamSlots slots = slots(20, Duration.ofSeconds(30));
+		CompletableFuture<Void> first = grant(slots, "opener", 1);
+		first.get(5, TimeUnit.SECONDS);
+		List<CompletableFuture<Void>> attempts = new ArrayList<>();
+		for (int i = 0; i < 20; i++) {
+			attempts.add(grant(slots, "flood", 1));
+		}
+		attempts.add(grant(slots, "single", 1));
+
+		attempts.get(20).get(5, TimeUnit.SECONDS);
+
+		assertThat(this.granted.indexOf("single")).as("grants before the single attempt's, the opener's included")
+			.isLessThanOrEqualTo(2);
+		cancelAll(attempts);
+	}
+
+	@Test
+	void slotsAreSharedByWeight() throws Exception {
+		UpstreamSlots slots = slots(20, Duration.ofSeconds(30));
+		grant(slots, "opener", 1).get(5, TimeUnit.SECONDS);
+		List<CompletableFuture<Void>> attempts = new ArrayList<>();
+		for (int i = 0; i < 12; i++) {
+			attempts.add(grant(slots, "heavy", 3));
+			attempts.add(grant(slots, "light", 1));
 		}
 
-		assertThatExceptionOfType(UpstreamBusy.class).isThrownBy(this.slots::reserve)
-			.satisfies((busy) -> assertThat(busy.retryAfter()).isEqualTo(Duration.ofSeconds(6)));
-		assertThat(this.slots.queueDrainsIn()).as("a refusal takes no slot").isEqualTo(INTERVAL.multipliedBy(24));
+		CompletableFuture.allOf(attempts.subList(0, 8).toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+
+		assertThat(this.granted.subList(1, 9)).containsExactly("heavy", "heavy", "heavy", "light", "heavy", "heavy",
+				"heavy", "light");
+		cancelAll(attempts);
 	}
 
 	@Test
-	void theRetryAfterOfARefusalIsAtLeastOneSecond() {
-		UpstreamSlots impatient = slots(Duration.ZERO);
-		impatient.reserve();
+	void anAttemptExpectedToWaitLongerThanTheLongestWaitIsRefusedAtOnce() {
+		UpstreamSlots slots = slots(5, Duration.ofSeconds(1));
+		List<CompletableFuture<Void>> attempts = new ArrayList<>();
+		for (int i = 0; i < 10; i++) {
+			attempts.add(slots.acquire("a", 1).toFuture());
+		}
 
-		assertThatExceptionOfType(UpstreamBusy.class).isThrownBy(impatient::reserve)
-			.satisfies((busy) -> assertThat(busy.retryAfter()).isEqualTo(Duration.ofSeconds(1)));
+		assertThat(attempts.subList(0, 5)).noneMatch(CompletableFuture::isCompletedExceptionally);
+		assertThat(attempts.subList(5, 10)).allMatch(CompletableFuture::isCompletedExceptionally);
+		assertThatExceptionOfType(Exception.class).isThrownBy(() -> attempts.get(9).join())
+			.havingCause()
+			.isInstanceOfSatisfying(UpstreamBusy.class,
+					(busy) -> assertThat(busy.retryAfter()).isBetween(Duration.ofSeconds(1), Duration.ofSeconds(2)));
+		cancelAll(attempts);
 	}
 
-	@Test
-	void permitsAtTheEndOfOneCycleAndTheStartOfTheNextAreStillSentAFullIntervalApart() {
-		advance(Duration.ofMillis(200));
-		assertThat(this.slots.reserve()).as("the first cycle's permit, taken late in it").isZero();
-		assertThat(this.slots.delayBeforeSending()).isZero();
-
-		Duration wait = this.slots.reserve();
-		assertThat(wait).as("the next cycle starts 10 ms later").isEqualTo(Duration.ofMillis(10));
-		advance(wait);
-
-		assertThat(this.slots.delayBeforeSending()).isEqualTo(Duration.ofMillis(200));
-		advance(Duration.ofMillis(200));
-		assertThat(this.slots.delayBeforeSending()).isZero();
+	private CompletableFuture<Void> grant(UpstreamSlots slots, String team, int weight) {
+		return slots.acquire(team, weight).doOnSuccess((done) -> this.granted.add(team)).toFuture();
 	}
 
-	@Test
-	void concurrentReservationsNeverShareASlot() throws Exception {
-		UpstreamSlots patient = slots(Duration.ofHours(1));
-
-		List<Duration> waits = Concurrently.run(64, (caller) -> patient.reserve());
-
-		assertThat(waits).doesNotHaveDuplicates()
-			.allSatisfy((wait) -> assertThat(wait.toNanos() % INTERVAL.toNanos()).isZero());
-		assertThat(waits.stream().max(Duration::compareTo)).hasValue(INTERVAL.multipliedBy(63));
+	private static reactor.core.publisher.Mono<Void> sendWhenTheGateOpens(UpstreamSlots slots, List<Long> sends) {
+		return reactor.core.publisher.Mono.defer(() -> {
+			Duration more = slots.delayBeforeSending();
+			if (more.isZero()) {
+				sends.add(System.nanoTime());
+				return reactor.core.publisher.Mono.empty();
+			}
+			return reactor.core.publisher.Mono.delay(more).then(sendWhenTheGateOpens(slots, sends));
+		});
 	}
 
-	private UpstreamSlots slots(Duration maxWait) {
-		AtomicRateLimiter admission = new AtomicRateLimiter("test",
-				UpstreamSlots.admissionConfig(new KeyApiProperties.RateLimit(5, maxWait)), this.nanos::get);
-		return new UpstreamSlots(admission, this.nanos::get);
+	private static void cancelAll(List<CompletableFuture<Void>> attempts) {
+		attempts.forEach((attempt) -> attempt.cancel(true));
 	}
 
-	private void advance(Duration duration) {
-		this.nanos.addAndGet(duration.toNanos());
+	private UpstreamSlots slots(double qps, Duration maxWait) {
+		return new UpstreamSlots(new AtomicRateLimiter("test", UpstreamSlots.permitConfig(qps)), maxWait,
+				this.dispatcher, System::nanoTime);
 	}
+
 
 }
