@@ -3,20 +3,24 @@ package com.acme.keyapiproxy.budget;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.test.context.TestPropertySource;
+import org.springframework.test.context.bean.override.convention.TestBean;
 
 import com.acme.keyapiproxy.support.Concurrently;
 import com.acme.keyapiproxy.support.KeyApiStubs;
+import com.acme.keyapiproxy.support.MutableClock;
 import com.acme.keyapiproxy.support.ProxyIntegrationTest;
 
 import static com.acme.keyapiproxy.support.KeyApiStubs.livestreams;
@@ -29,9 +33,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Teams, their allowances and the shared budget, end to end. Each test uses its own team, so spends never mix:
- * alpha (5 credits), beta (1), gamma (unlimited), delta (1), zeta (1), eta (1). Tokens are {@code <team>-token}; the
+ * alpha (5 credits), beta (1), gamma (unlimited), delta (1), zeta (1), eta (1), theta (1). Tokens are {@code <team>-token}; the
  * hashes are {@code printf %s <team>-token | sha256sum}.
  */
+@ExtendWith(OutputCaptureExtension.class)
 @TestPropertySource(properties = { "keyapi.rate-limit.qps=100", "keyapi.rate-limit.max-wait=30s",
 		"keyapi.retry.initial-backoff=10ms", "keyapi.circuit-breaker.minimum-calls=1000",
 		"proxy.teams.alpha.token-sha256=a336d9b1d8b8647875238537ca5087b0ea335afd2032936aecdffc3e4b13f720",
@@ -44,17 +49,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 		"proxy.teams.zeta.token-sha256=bdf259d105404fdbfdc68ef534a311e75da3fee61c814d99e2890a766f285ac7",
 		"proxy.teams.zeta.monthly-credits=1",
 		"proxy.teams.eta.token-sha256=e0463736f96179b0c39dbaa8b69132de5a489055c759f7c4c2012551edf91991",
-		"proxy.teams.eta.monthly-credits=1" })
+		"proxy.teams.eta.monthly-credits=1",
+		"proxy.teams.theta.token-sha256=36b2d14669ae82e29e7d50a6321dba895cccb1c479d565a3bf4013de6eb60e4b",
+		"proxy.teams.theta.monthly-credits=1" })
 class TeamBudgetTests extends ProxyIntegrationTest {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	/** Mid-month, so moving it by hours never crosses into the next period. */
+	private static final MutableClock CLOCK = new MutableClock(Instant.parse("2026-11-10T12:00:00Z"));
+
+	@TestBean
+	Clock clock;
+
+	static Clock clock() {
+		return CLOCK;
+	}
 
 	private static String[] as(String team) {
 		return new String[] { "Authorization", "Bearer " + team + "-token" };
 	}
 
 	@Test
-	void withTeamsConfiguredAMissingOrUnknownTokenIsUnauthenticatedEvenForACachedPage() {
+	void withTeamsConfiguredAMissingOrUnknownTokenIsUnauthenticatedEvenForACachedPage(CapturedOutput output) {
 		keyApi.stubFor(livestreams("40001").willReturn(KeyApiStubs.itemsOfSize(1)));
 		assertThat(this.proxy.get("/influencers/40001/livestreams", as("gamma")).statusCode()).isEqualTo(200);
 
@@ -68,6 +85,7 @@ class TeamBudgetTests extends ProxyIntegrationTest {
 			assertThat(refused.body()).doesNotContain("not-a-team");
 		}
 		keyApi.verify(1, anyRequestedFor(anyUrl()));
+		assertThat(output.getAll()).as("no token in any log line").doesNotContain("gamma-token", "not-a-team");
 	}
 
 	@Test
@@ -82,11 +100,24 @@ class TeamBudgetTests extends ProxyIntegrationTest {
 		assertThat(refused.statusCode()).isEqualTo(429);
 		assertThat(JSON.readTree(refused.body()).get("code").asString()).isEqualTo("team_budget_exhausted");
 		assertThat(refused.headers().firstValue("Credits-Charged")).hasValue("0");
-		long untilNextMonth = Duration.between(Instant.now(), ZonedDateTime.now(ZoneOffset.UTC)
-			.withDayOfMonth(1).toLocalDate().plusMonths(1).atStartOfDay(ZoneOffset.UTC).toInstant()).toSeconds();
-		assertThat(Long.parseLong(refused.headers().firstValue("Retry-After").orElseThrow()))
-			.isBetween(untilNextMonth - 5, untilNextMonth + 5);
+		long untilNextMonth = Duration.between(CLOCK.instant(), Instant.parse("2026-12-01T00:00:00Z")).toSeconds();
+		assertThat(refused.headers().firstValue("Retry-After")).hasValue(Long.toString(untilNextMonth));
 		assertThat(cached.statusCode()).isEqualTo(200);
+		assertThat(keyApi.findAll(getRequestedFor(urlPathEqualTo(KeyApiStubs.PATH)))).hasSize(1);
+	}
+
+	@Test
+	void aTeamPastItsAllowanceIsStillAnsweredAStalePageRatherThanRefused() {
+		keyApi.stubFor(KeyApiStubs.anyLivestreams().willReturn(KeyApiStubs.itemsOfSize(1)));
+		String paid = this.proxy.get("/influencers/48001/livestreams", as("theta")).body();
+		CLOCK.advance(Duration.ofHours(7));
+
+		HttpResponse<String> stale = this.proxy.get("/influencers/48001/livestreams", as("theta"));
+
+		assertThat(stale.statusCode()).isEqualTo(200);
+		assertThat(stale.body()).isEqualTo(paid);
+		assertThat(stale.headers().firstValue("Cache-Status")).hasValue("keyapi-proxy; hit; fwd=stale");
+		assertThat(stale.headers().firstValue("Credits-Charged")).hasValue("0");
 		assertThat(keyApi.findAll(getRequestedFor(urlPathEqualTo(KeyApiStubs.PATH)))).hasSize(1);
 	}
 
