@@ -150,9 +150,18 @@ public class PageCache {
 		return new Lookup(mine, Origin.LOADED);
 	}
 
-	/** Drops one page. */
-	public void invalidate(PageKey key) {
-		this.pages.synchronous().invalidate(key);
+	/** Drops every page of one influencer. @return how many were dropped */
+	long invalidateInfluencer(String userId) {
+		var keys = this.pages.asMap().keySet().stream().filter((key) -> key.userId().equals(userId)).toList();
+		this.pages.synchronous().invalidateAll(keys);
+		return keys.size();
+	}
+
+	/** Drops every page. @return how many were dropped */
+	long invalidateAll() {
+		long size = this.pages.synchronous().estimatedSize();
+		this.pages.synchronous().invalidateAll();
+		return size;
 	}
 
 	/** Runs pending maintenance (evictions, expirations) now rather than on the next access. */

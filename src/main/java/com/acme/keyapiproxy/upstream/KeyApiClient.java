@@ -3,6 +3,8 @@ package com.acme.keyapiproxy.upstream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeoutException;
@@ -73,6 +75,8 @@ public class KeyApiClient implements DisposableBean {
 
 	private final AtomicReference<Instant> circuitOpenedAt = new AtomicReference<>(Instant.EPOCH);
 
+	private final QuotaCooldown quotaCooldown;
+
 	private final ScheduledExecutorService slotDispatcher = Executors.newSingleThreadScheduledExecutor((task) -> {
 		Thread thread = new Thread(task, "keyapi-slots");
 		thread.setDaemon(true);
@@ -82,6 +86,7 @@ public class KeyApiClient implements DisposableBean {
 	KeyApiClient(KeyApiProperties properties, WebClient.Builder webClients, MeterRegistry meterRegistry, Clock clock) {
 		this.properties = properties;
 		this.clock = clock;
+		this.quotaCooldown = new QuotaCooldown(properties.quotaCooldown(), clock);
 		HttpClient http = HttpClient.create()
 			// Reactor Netty silently resends a request once when a pooled connection breaks: a request that took
 			// no slot, was not counted, and may cost a credit. Every send goes through fetch().
@@ -125,6 +130,14 @@ public class KeyApiClient implements DisposableBean {
 	 * @return the page, or an {@link UpstreamFailure} naming why there is none
 	 */
 	public Mono<VendorPage> fetch(LivestreamsQuery query, Runnable onCreditSpent) {
+		return Mono.defer(() -> {
+			boolean probe = this.quotaCooldown.admit();
+			Mono<VendorPage> page = guardedFetch(query, onCreditSpent);
+			return probe ? page.doFinally((signal) -> this.quotaCooldown.probeDone()) : page;
+		});
+	}
+
+	private Mono<VendorPage> guardedFetch(LivestreamsQuery query, Runnable onCreditSpent) {
 		AtomicInteger attempts = new AtomicInteger();
 		AtomicBoolean everyAttemptTimedOut = new AtomicBoolean(true);
 		return Mono.defer(() -> attempt(query, attempts.incrementAndGet(), onCreditSpent))
@@ -146,9 +159,13 @@ public class KeyApiClient implements DisposableBean {
 		this.slotDispatcher.shutdownNow();
 	}
 
-	/** The circuit breaker's state, for health details and tests. */
-	public String circuitState() {
-		return this.circuitBreaker.getState().name();
+	/** What an operator wants to see of KeyAPI's state on {@code /actuator/health}: none of it is a secret. */
+	Map<String, Object> state() {
+		Map<String, Object> state = new LinkedHashMap<>();
+		state.put("circuitBreaker", this.circuitBreaker.getState().name());
+		state.put("quotaExhaustedUntil", String.valueOf(this.quotaCooldown.coolingUntil()));
+		state.put("upstreamQueueSeconds", this.slots.queueDrainsIn().toMillis() / 1000.0);
+		return state;
 	}
 
 	private Mono<VendorPage> attempt(LivestreamsQuery query, int attempt, Runnable onCreditSpent) {
@@ -205,6 +222,9 @@ public class KeyApiClient implements DisposableBean {
 		if (answer.transportFailed()) {
 			throw new FailedAttempt(answer.outcome(), null);
 		}
+		if (status != 402) {
+			this.quotaCooldown.clear();
+		}
 		if (status == 200) {
 			if (answer.body() == null) {
 				throw new UpstreamBadResponse("KeyAPI's answer is larger than " + MAX_RESPONSE_BYTES + " bytes");
@@ -217,7 +237,11 @@ public class KeyApiClient implements DisposableBean {
 				log.error("KeyAPI refused the proxy's key (HTTP {}): check KEYAPI_API_KEY", status);
 				throw new UpstreamAuthFailed(status);
 			}
-			case 402 -> throw new UpstreamQuotaExhausted(this.properties.quotaCooldown());
+			case 402 -> {
+				log.error("KeyAPI answered 402: the account's credits are exhausted; no miss calls it for {}",
+						this.properties.quotaCooldown());
+				throw new UpstreamQuotaExhausted(this.quotaCooldown.trip());
+			}
 			default -> {
 				if (status >= 500) {
 					throw new UpstreamUnavailable("KeyAPI answered HTTP " + status, Duration.ofSeconds(1));

@@ -40,6 +40,11 @@ public final class ProxyClient {
 		return send(HttpRequest.newBuilder(URI.create(this.managementBase + path)));
 	}
 
+	public HttpResponse<String> management(String method, String path) {
+		return send(HttpRequest.newBuilder(URI.create(this.managementBase + path))
+			.method(method, HttpRequest.BodyPublishers.noBody()));
+	}
+
 	/** The value of one Prometheus sample, 0 when absent. */
 	public double metric(String name, String labels) {
 		String scrape = management("/actuator/prometheus").body();
