@@ -2,7 +2,9 @@ package com.acme.keyapiproxy.cache;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -34,6 +36,9 @@ public class PageCache {
 
 	private final AsyncCache<PageKey, StoredPage> pages;
 
+	/** The stored page a load in flight will replace, so it can still be answered (stale) until the load ends. */
+	private final Map<PageKey, StoredPage> beingReplaced = new ConcurrentHashMap<>();
+
 	private final Clock clock;
 
 	private final Duration ttl;
@@ -64,9 +69,13 @@ public class PageCache {
 		return (page != null && isFresh(page)) ? page : null;
 	}
 
-	/** The page stored for this key, fresh or stale; never loads, never waits. */
+	/**
+	 * The page stored for this key, fresh or stale, including one that a load in flight is replacing; never loads,
+	 * never waits.
+	 */
 	public @Nullable StoredPage stored(PageKey key) {
-		return completed(this.pages.getIfPresent(key));
+		StoredPage page = completed(this.pages.getIfPresent(key));
+		return (page != null) ? page : this.beingReplaced.get(key);
 	}
 
 	/**
@@ -134,8 +143,12 @@ public class PageCache {
 		if (winner != mine) {
 			return new Lookup(winner, winner.isDone() ? Origin.STORED : Origin.JOINED);
 		}
+		StoredPage previous = replaced.get();
+		if (previous != null) {
+			this.beingReplaced.put(key, previous);
+		}
 		try {
-			loader.apply(replaced.get()).whenComplete((page, failure) -> {
+			loader.apply(previous).whenComplete((page, failure) -> {
 				if (failure != null) {
 					mine.completeExceptionally(failure);
 				}
@@ -146,6 +159,9 @@ public class PageCache {
 		}
 		catch (RuntimeException ex) {
 			mine.completeExceptionally(ex);
+		}
+		if (previous != null) {
+			mine.whenComplete((page, failure) -> this.beingReplaced.remove(key, previous));
 		}
 		return new Lookup(mine, Origin.LOADED);
 	}

@@ -26,10 +26,10 @@ import com.acme.keyapiproxy.upstream.LivestreamsQuery;
 import com.acme.keyapiproxy.upstream.UpstreamFailure;
 
 /**
- * The one place that knows the order of things for {@code GET /influencers/{userId}/livestreams}: the cache first;
- * on a miss a credit reserved for the caller's team, then one fetch per page however many callers ask (the others
- * join it, for free, whatever their team's allowance); a page that cannot be refetched is answered stale rather than
- * not at all.
+ * The one place that knows the order of things for {@code GET /influencers/{userId}/livestreams}: the cache first
+ * (a stale page is answered at once while one refetch runs behind it); on a miss a credit reserved for the caller's
+ * team, then one fetch per page however many callers ask (the others join it, for free, whatever their team's
+ * allowance); a page that cannot be refetched is answered stale rather than not at all.
  * <p>
  * Thread-safe.
  */
@@ -82,6 +82,13 @@ public class LivestreamPages {
 			return CompletableFuture.completedFuture(cached);
 		}
 		Predicate<StoredPage> acceptable = acceptableFor(directives);
+		if (!directives.asksForRefetch()) {
+			StoredPage stale = this.cache.stored(key);
+			if (stale != null && !this.cache.isFresh(stale)) {
+				revalidateInBackground(key, team, acceptable);
+				return CompletableFuture.completedFuture(count(answer(stale, Delivery.STALE, 0)));
+			}
+		}
 		Reservation reservation = null;
 		if (this.cache.wouldLoad(key, acceptable)) {
 			try {
@@ -110,6 +117,29 @@ public class LivestreamPages {
 			case JOINED -> answer(page, this.cache.isFresh(page) ? Delivery.COLLAPSED : Delivery.STALE, 0);
 			case LOADED -> answer(page, loadedDelivery(page, directives), charged.get());
 		}));
+	}
+
+	/**
+	 * Stale-while-revalidate: the caller already has its (stale) answer; one refetch per page runs behind it, paid by
+	 * the caller's team if its allowance permits, else not at all.
+	 */
+	private void revalidateInBackground(PageKey key, Team team, Predicate<StoredPage> acceptable) {
+		if (!this.cache.wouldLoad(key, acceptable)) {
+			return;
+		}
+		Reservation reservation;
+		try {
+			reservation = this.budget.reserve(team);
+		}
+		catch (BudgetExhausted exhausted) {
+			return;
+		}
+		AtomicInteger charged = new AtomicInteger();
+		PageCache.Lookup lookup = this.cache.lookup(key, acceptable,
+				(replaced) -> fetch(key, team, reservation, charged, replaced));
+		if (lookup.origin() != PageCache.Origin.LOADED) {
+			this.budget.settle(reservation, 0);
+		}
 	}
 
 	private Predicate<StoredPage> acceptableFor(CacheDirectives directives) {

@@ -4,6 +4,7 @@ import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
@@ -11,6 +12,8 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.context.bean.override.convention.TestBean;
 
+import com.acme.keyapiproxy.support.Concurrently;
+import com.acme.keyapiproxy.support.Eventually;
 import com.acme.keyapiproxy.support.KeyApiStubs;
 import com.acme.keyapiproxy.support.MutableClock;
 import com.acme.keyapiproxy.support.ProxyIntegrationTest;
@@ -38,21 +41,42 @@ class FreshnessTests extends ProxyIntegrationTest {
 	}
 
 	@Test
-	void aHitSaysItsTrueAgeAndRemainingFreshnessAndAnExpiredPageIsFetchedAgain() {
+	void aHitSaysItsTrueAgeAndRemainingFreshness() {
 		keyApi.stubFor(livestreams("5001").willReturn(KeyApiStubs.itemsOfSize(1)));
 		this.proxy.get("/influencers/5001/livestreams");
 
 		CLOCK.advance(Duration.ofSeconds(412));
 		HttpResponse<String> hit = this.proxy.get("/influencers/5001/livestreams");
-		CLOCK.advance(Duration.ofHours(6));
-		HttpResponse<String> refetched = this.proxy.get("/influencers/5001/livestreams");
 
 		assertThat(hit.headers().firstValue("Age")).hasValue("412");
 		assertThat(hit.headers().firstValue("Cache-Control")).hasValue("private, max-age=21188");
 		assertThat(hit.headers().firstValue("Cache-Status")).hasValue("keyapi-proxy; hit; ttl=21188");
-		assertThat(refetched.headers().firstValue("Cache-Status")).hasValue("keyapi-proxy; fwd=miss; stored");
-		assertThat(refetched.headers().firstValue("Age")).hasValue("0");
-		keyApi.verify(2, getRequestedFor(urlPathEqualTo(KeyApiStubs.PATH)).withQueryParam("user_id", equalTo("5001")));
+	}
+
+	@Test
+	void aStalePageIsAnsweredAtOnceToEveryCallerWhileOneRefetchRunsBehindIt() throws Exception {
+		keyApi.stubFor(livestreams("5006").willReturn(KeyApiStubs.itemsOfSize(1)));
+		String original = this.proxy.get("/influencers/5006/livestreams").body();
+		keyApi.stubFor(livestreams("5006").willReturn(KeyApiStubs.itemsOfSize(2).withFixedDelay(1500)));
+		CLOCK.advance(Duration.ofHours(6).plusSeconds(5));
+
+		List<Long> millis = Concurrently.run(50, (caller) -> {
+			long start = System.nanoTime();
+			HttpResponse<String> stale = this.proxy.get("/influencers/5006/livestreams");
+			assertThat(stale.statusCode()).isEqualTo(200);
+			assertThat(stale.body()).isEqualTo(original);
+			assertThat(stale.headers().firstValue("Cache-Status")).hasValue("keyapi-proxy; hit; fwd=stale");
+			assertThat(stale.headers().firstValue("Age")).hasValue(Long.toString(6 * 3600 + 5));
+			return (System.nanoTime() - start) / 1_000_000;
+		});
+
+		assertThat(millis).as("nobody waited for KeyAPI's 1.5 s answer, ms").allSatisfy(
+				(ms) -> assertThat(ms).isLessThan(1200));
+		Eventually.until("the refetched page is stored", Duration.ofSeconds(10),
+				() -> this.proxy.get("/influencers/5006/livestreams").body().contains(KeyApiStubs.item("7321509771910417111")));
+		assertThat(this.proxy.get("/influencers/5006/livestreams").headers().firstValue("Cache-Status").orElseThrow())
+			.startsWith("keyapi-proxy; hit; ttl=");
+		keyApi.verify(2, getRequestedFor(urlPathEqualTo(KeyApiStubs.PATH)).withQueryParam("user_id", equalTo("5006")));
 	}
 
 	@Test
