@@ -21,6 +21,7 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 
 import com.acme.keyapiproxy.budget.BudgetExhausted;
 import com.acme.keyapiproxy.budget.OrganisationBudgetExhausted;
+import com.acme.keyapiproxy.livestreams.FailedAfterCharge;
 import com.acme.keyapiproxy.livestreams.NotCached;
 import com.acme.keyapiproxy.teams.Unauthenticated;
 import com.acme.keyapiproxy.upstream.UpstreamAuthFailed;
@@ -89,6 +90,16 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
 		}
 		UpstreamBadResponse bad = (UpstreamBadResponse) ex;
 		return problem(HttpStatus.BAD_GATEWAY, "upstream_bad_response", bad.getMessage(), null);
+	}
+
+	@ExceptionHandler
+	ResponseEntity<Object> failedAfterCharge(FailedAfterCharge ex) {
+		ResponseEntity<Object> problem = (ex.getCause() instanceof UpstreamFailure failure) ? upstreamFailure(failure)
+				: unexpected(ex);
+		HttpHeaders headers = new HttpHeaders();
+		headers.putAll(problem.getHeaders());
+		headers.set(AnswerHeaders.CREDITS_CHARGED, Integer.toString(ex.creditsCharged()));
+		return new ResponseEntity<>(problem.getBody(), headers, problem.getStatusCode());
 	}
 
 	@ExceptionHandler

@@ -112,11 +112,16 @@ public class LivestreamPages {
 		if (lookup.origin() != PageCache.Origin.LOADED && reservation != null) {
 			this.budget.settle(reservation, 0);
 		}
-		return lookup.page().thenApply((page) -> count(switch (lookup.origin()) {
-			case STORED -> answer(page, Delivery.HIT, 0);
-			case JOINED -> answer(page, this.cache.isFresh(page) ? Delivery.COLLAPSED : Delivery.STALE, 0);
-			case LOADED -> answer(page, loadedDelivery(page, directives), charged.get());
-		}));
+		return lookup.page().handle((page, failure) -> {
+			if (failure != null) {
+				throw failedFor(lookup.origin(), unwrapped(failure), charged.get());
+			}
+			return count(switch (lookup.origin()) {
+				case STORED -> answer(page, Delivery.HIT, 0);
+				case JOINED -> answer(page, this.cache.isFresh(page) ? Delivery.COLLAPSED : Delivery.STALE, 0);
+				case LOADED -> answer(page, loadedDelivery(page, directives), charged.get());
+			});
+		});
 	}
 
 	/**
@@ -180,12 +185,22 @@ public class LivestreamPages {
 			.doFinally((signal) -> this.budget.settle(paidFor, charged.get()))
 			.toFuture()
 			.exceptionally((failure) -> {
-				Throwable cause = (failure instanceof CompletionException) ? failure.getCause() : failure;
+				Throwable cause = unwrapped(failure);
 				if (replaced != null && cause instanceof UpstreamFailure) {
 					return replaced;
 				}
 				throw (cause instanceof RuntimeException runtime) ? runtime : new CompletionException(cause);
 			});
+	}
+
+	/** Only the caller whose miss it was pays for a failed fetch; callers who joined it did not. */
+	private static RuntimeException failedFor(PageCache.Origin origin, Throwable failure, int charged) {
+		RuntimeException runtime = (failure instanceof RuntimeException r) ? r : new CompletionException(failure);
+		return (origin == PageCache.Origin.LOADED && charged > 0) ? new FailedAfterCharge(runtime, charged) : runtime;
+	}
+
+	private static Throwable unwrapped(Throwable failure) {
+		return (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause() : failure;
 	}
 
 	private Answer answer(StoredPage page, Delivery delivery, int creditsCharged) {

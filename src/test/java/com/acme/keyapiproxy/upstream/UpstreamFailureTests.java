@@ -63,6 +63,7 @@ class UpstreamFailureTests extends ProxyIntegrationTest {
 		HttpResponse<String> response = this.proxy.get("/influencers/" + userId + "/livestreams");
 
 		assertProblem(response, status, code);
+		assertThat(response.headers().allValues("Credits-Charged")).containsExactly("0");
 		assertThat(requestsFor(userId)).hasSize(1);
 	}
 
@@ -94,6 +95,8 @@ class UpstreamFailureTests extends ProxyIntegrationTest {
 		HttpResponse<String> response = this.proxy.get("/influencers/" + userId + "/livestreams");
 
 		assertProblem(response, 502, "upstream_bad_response");
+		assertThat(response.headers().allValues("Credits-Charged")).as("KeyAPI charged for its 200")
+			.containsExactly("1");
 		assertThat(requestsFor(userId)).hasSize(1);
 	}
 
