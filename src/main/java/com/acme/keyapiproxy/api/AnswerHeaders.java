@@ -25,7 +25,7 @@ final class AnswerHeaders {
 		long maxAge = answer.freshFor().getSeconds();
 		header.accept(CACHE_STATUS, cacheStatus(answer, maxAge));
 		header.accept("Age", Long.toString(answer.ageSeconds()));
-		header.accept("ETag", answer.page().etag());
+		header.accept("ETag", answer.view().etag());
 		header.accept("Cache-Control", "private, max-age=" + maxAge);
 		header.accept(CREDITS_CHARGED, Integer.toString(answer.creditsCharged()));
 	}
@@ -35,7 +35,7 @@ final class AnswerHeaders {
 		if (ifNoneMatch == null) {
 			return false;
 		}
-		String etag = answer.page().etag();
+		String etag = answer.view().etag();
 		for (String candidate : ifNoneMatch.split(",")) {
 			String tag = candidate.trim();
 			if (tag.equals("*") || (tag.startsWith("W/") ? tag.substring(2) : tag).equals(etag)) {

@@ -53,7 +53,7 @@ final class CachedPageFilter implements Filter {
 			response.setStatus(HttpServletResponse.SC_NOT_MODIFIED);
 			return;
 		}
-		byte[] body = answer.page().body();
+		byte[] body = answer.view().body();
 		response.setStatus(HttpServletResponse.SC_OK);
 		response.setContentType("application/json");
 		response.setContentLength(body.length);
@@ -72,7 +72,7 @@ final class CachedPageFilter implements Filter {
 			this.teams.identify(request.getHeader("Authorization"));
 			PageQuery query = PageQuery.parse(userId, request.getParameterValues("page"),
 					request.getParameterValues("size"));
-			return this.pages.freshFromCache(query.key());
+			return this.pages.freshFromCache(query.request());
 		}
 		catch (Unauthenticated | InvalidInput ex) {
 			return null;

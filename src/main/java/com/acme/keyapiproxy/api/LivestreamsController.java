@@ -42,7 +42,7 @@ class LivestreamsController {
 				request.getParameterValues("size"));
 		CacheDirectives directives = RequestCacheControl.parse(request.getHeaders(HttpHeaders.CACHE_CONTROL));
 		String ifNoneMatch = request.getHeader(HttpHeaders.IF_NONE_MATCH);
-		return this.pages.answer(query.key(), directives, team).thenApply((answer) -> respond(answer, ifNoneMatch));
+		return this.pages.answer(query.request(), directives, team).thenApply((answer) -> respond(answer, ifNoneMatch));
 	}
 
 	private static ResponseEntity<byte[]> respond(Answer answer, @Nullable String ifNoneMatch) {
@@ -52,7 +52,7 @@ class LivestreamsController {
 			return new ResponseEntity<>(headers, HttpStatus.NOT_MODIFIED);
 		}
 		headers.setContentType(MediaType.APPLICATION_JSON);
-		return new ResponseEntity<>(answer.page().body(), headers, HttpStatus.OK);
+		return new ResponseEntity<>(answer.view().body(), headers, HttpStatus.OK);
 	}
 
 }

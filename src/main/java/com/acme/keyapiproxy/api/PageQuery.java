@@ -2,7 +2,7 @@ package com.acme.keyapiproxy.api;
 
 import org.jspecify.annotations.Nullable;
 
-import com.acme.keyapiproxy.cache.PageKey;
+import com.acme.keyapiproxy.livestreams.PageRequest;
 
 /**
  * The validated inputs of {@code GET /influencers/{userId}/livestreams?page=&size=}. Strict on purpose: a value given
@@ -26,8 +26,8 @@ record PageQuery(String userId, int page, int size) {
 		return new PageQuery(userId, pageNumber, pageSize);
 	}
 
-	PageKey key() {
-		return new PageKey(this.userId, this.page, this.size);
+	PageRequest request() {
+		return new PageRequest(this.userId, this.page, this.size);
 	}
 
 	private static int number(String @Nullable [] values, int min, int max, int absent, String code) {

@@ -104,9 +104,33 @@ public class PageCache {
 		return freshFor(page).compareTo(Duration.ZERO) > 0;
 	}
 
-	/** How much longer the page is fresh: zero once it is stale. */
+	/** How much longer the page is fresh: zero once it is stale or superseded. */
 	public Duration freshFor(StoredPage page) {
+		if (page.superseded()) {
+			return Duration.ZERO;
+		}
 		return nonNegative(this.ttl.minus(Duration.between(page.fetchedAt(), this.clock.instant())));
+	}
+
+	/**
+	 * Marks every stored page of an influencer but one as superseded: no longer fresh, still kept to answer stale
+	 * when KeyAPI fails. Pages being loaded are left alone: they will be newer.
+	 * @return how many were marked
+	 */
+	public int supersede(String userId, int exceptPage) {
+		int marked = 0;
+		for (PageKey key : this.pages.asMap().keySet()) {
+			if (key.userId().equals(userId) && key.page() != exceptPage) {
+				CompletableFuture<StoredPage> after = this.pages.asMap().computeIfPresent(key, (k, current) -> {
+					StoredPage page = completed(current);
+					return (page != null && !page.superseded())
+							? CompletableFuture.completedFuture(page.markedSuperseded()) : current;
+				});
+				StoredPage page = completed(after);
+				marked += (page != null && page.superseded()) ? 1 : 0;
+			}
+		}
+		return marked;
 	}
 
 	/**

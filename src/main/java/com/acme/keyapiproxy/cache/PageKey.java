@@ -1,5 +1,5 @@
 package com.acme.keyapiproxy.cache;
 
-/** One cached page: an influencer's livestreams, one page of one size. */
-public record PageKey(String userId, int page, int size) {
+/** One cached page: one KeyAPI page of an influencer's livestreams (always fetched at KeyAPI's largest size). */
+public record PageKey(String userId, int page) {
 }

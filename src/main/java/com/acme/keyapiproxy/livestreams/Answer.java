@@ -2,16 +2,14 @@ package com.acme.keyapiproxy.livestreams;
 
 import java.time.Duration;
 
-import com.acme.keyapiproxy.cache.StoredPage;
-
 /**
  * A page for one caller.
  *
- * @param page the stored page (body and tag prepared when it was stored)
+ * @param view the body and its tag
  * @param delivery how it reached the caller
- * @param ageSeconds seconds since KeyAPI gave it
+ * @param ageSeconds seconds since KeyAPI gave it (the oldest of its parts)
  * @param freshFor how much longer it is fresh (zero when stale)
  * @param creditsCharged what this answer cost the caller's team
  */
-public record Answer(StoredPage page, Delivery delivery, long ageSeconds, Duration freshFor, int creditsCharged) {
+public record Answer(PageView view, Delivery delivery, long ageSeconds, Duration freshFor, int creditsCharged) {
 }

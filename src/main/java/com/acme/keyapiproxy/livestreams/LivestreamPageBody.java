@@ -8,19 +8,21 @@ import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
+import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.ObjectWriteContext;
 import tools.jackson.core.json.JsonFactory;
 
-import com.acme.keyapiproxy.cache.PageKey;
-import com.acme.keyapiproxy.cache.StoredPage;
-import com.acme.keyapiproxy.upstream.VendorPage;
-
 /**
- * Writes the proxy's page envelope once, when a page is stored: {@code user_id}, {@code page}, {@code size}, the
- * vendor's items as raw JSON, {@code has_more}, {@code fetched_at} and {@code upstream_request_id}; and tags the
- * bytes with a strong ETag (SHA-256, base64url).
+ * Writes the proxy's page envelope: {@code user_id}, {@code page}, {@code size}, the vendor's items as raw JSON,
+ * {@code has_more}, {@code fetched_at} and {@code upstream_request_id}; and tags the bytes with a strong ETag
+ * (SHA-256, base64url).
  */
 final class LivestreamPageBody {
 
@@ -29,21 +31,26 @@ final class LivestreamPageBody {
 	private LivestreamPageBody() {
 	}
 
-	static StoredPage render(PageKey key, VendorPage vendor, Instant fetchedAt) {
-		ByteArrayOutputStream out = new ByteArrayOutputStream(vendor.itemsJson().length + 256);
+	static PageView render(PageRequest request, List<byte[]> items, Instant fetchedAt, @Nullable String requestId) {
+		int itemBytes = items.stream().mapToInt((item) -> item.length + 1).sum();
+		ByteArrayOutputStream out = new ByteArrayOutputStream(itemBytes + 256);
 		try (JsonGenerator json = JSON.createGenerator(ObjectWriteContext.empty(), out)) {
 			json.writeStartObject();
-			json.writeStringProperty("user_id", key.userId());
-			json.writeNumberProperty("page", key.page());
-			json.writeNumberProperty("size", key.size());
+			json.writeStringProperty("user_id", request.userId());
+			json.writeNumberProperty("page", request.page());
+			json.writeNumberProperty("size", request.size());
 			json.writeName("items");
-			json.writeRawValue(new String(vendor.itemsJson(), StandardCharsets.UTF_8));
-			json.writeBooleanProperty("has_more", vendor.itemCount() == key.size());
+			json.writeStartArray();
+			for (byte[] item : items) {
+				json.writeRawValue(new String(item, StandardCharsets.UTF_8));
+			}
+			json.writeEndArray();
+			json.writeBooleanProperty("has_more", items.size() == request.size());
 			json.writeStringProperty("fetched_at",
 					DateTimeFormatter.ISO_INSTANT.format(fetchedAt.truncatedTo(ChronoUnit.SECONDS)));
 			json.writeName("upstream_request_id");
-			if (vendor.requestId() != null) {
-				json.writeString(vendor.requestId());
+			if (requestId != null) {
+				json.writeString(requestId);
 			}
 			else {
 				json.writeNull();
@@ -51,7 +58,28 @@ final class LivestreamPageBody {
 			json.writeEndObject();
 		}
 		byte[] body = out.toByteArray();
-		return new StoredPage(body, strongEtag(body), fetchedAt);
+		return new PageView(body, strongEtag(body));
+	}
+
+	/** The {@code room_id} of a vendor item, {@code null} when it has none (or it is not a string). */
+	static @Nullable String roomId(byte[] item) {
+		try (JsonParser parser = JSON.createParser(ObjectReadContext.empty(), item)) {
+			if (parser.nextToken() != JsonToken.START_OBJECT) {
+				return null;
+			}
+			while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+				String name = parser.currentName();
+				JsonToken value = parser.nextToken();
+				if ("room_id".equals(name)) {
+					return (value == JsonToken.VALUE_STRING) ? parser.getString() : null;
+				}
+				parser.skipChildren();
+			}
+			return null;
+		}
+		catch (JacksonException ex) {
+			return null;
+		}
 	}
 
 	private static String strongEtag(byte[] body) {

@@ -1,6 +1,10 @@
 package com.acme.keyapiproxy.livestreams;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -11,6 +15,8 @@ import java.util.function.Predicate;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.stereotype.Service;
 
@@ -24,6 +30,7 @@ import com.acme.keyapiproxy.teams.Team;
 import com.acme.keyapiproxy.upstream.KeyApiClient;
 import com.acme.keyapiproxy.upstream.LivestreamsQuery;
 import com.acme.keyapiproxy.upstream.UpstreamFailure;
+import com.acme.keyapiproxy.upstream.VendorPage;
 
 /**
  * The one place that knows the order of things for {@code GET /influencers/{userId}/livestreams}: the cache first
@@ -36,6 +43,8 @@ import com.acme.keyapiproxy.upstream.UpstreamFailure;
 @Service
 public class LivestreamPages {
 
+	private static final Logger log = LoggerFactory.getLogger(LivestreamPages.class);
+
 	private final PageCache cache;
 
 	private final KeyApiClient keyApi;
@@ -43,6 +52,8 @@ public class LivestreamPages {
 	private final Budget budget;
 
 	private final Clock clock;
+
+	private final PageViews views = new PageViews();
 
 	private final Map<Delivery, Counter> lookups = new EnumMap<>(Delivery.class);
 
@@ -60,33 +71,57 @@ public class LivestreamPages {
 	}
 
 	/**
-	 * The cheap path for a request without cache directives: a fresh stored page or nothing, synchronously.
+	 * The cheap path for a request without cache directives: answered from fresh stored pages or not at all,
+	 * synchronously.
 	 */
-	public @Nullable Answer freshFromCache(PageKey key) {
-		StoredPage page = this.cache.fresh(key);
-		return (page != null) ? count(answer(page, Delivery.HIT, 0)) : null;
+	public @Nullable Answer freshFromCache(PageRequest request) {
+		PageKey[] keys = request.coveringPages();
+		List<Part> parts = new ArrayList<>(keys.length);
+		for (PageKey key : keys) {
+			StoredPage page = this.cache.fresh(key);
+			if (page == null) {
+				return null;
+			}
+			parts.add(new Part(page, Delivery.HIT, 0));
+		}
+		return count(answer(request, parts));
 	}
 
 	/**
-	 * Answers a page, fetching it from KeyAPI (on the team's budget) when the cache cannot.
-	 * @return the answer, or a future failed with {@link NotCached}, a {@link BudgetExhausted} or an
-	 * {@link UpstreamFailure}
+	 * Answers a request, fetching the KeyAPI pages it needs (on the team's budget) when the cache cannot.
+	 * @return the answer, or a future failed with {@link NotCached}, a {@link BudgetExhausted}, an
+	 * {@link UpstreamFailure} or a {@link FailedAfterCharge}
 	 */
-	public CompletableFuture<Answer> answer(PageKey key, CacheDirectives directives, Team team) {
+	public CompletableFuture<Answer> answer(PageRequest request, CacheDirectives directives, Team team) {
 		if (directives.onlyIfCached()) {
-			Answer cached = freshFromCache(key);
+			Answer cached = freshFromCache(request);
 			if (cached == null) {
 				count(Delivery.MISS);
 				return CompletableFuture.failedFuture(new NotCached());
 			}
 			return CompletableFuture.completedFuture(cached);
 		}
+		List<CompletableFuture<Part>> parts = new ArrayList<>(2);
+		for (PageKey key : request.coveringPages()) {
+			parts.add(part(key, directives, team));
+		}
+		return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).handle((done, failure) -> {
+			if (failure != null) {
+				count(Delivery.MISS);
+				throw firstFailure(parts);
+			}
+			return count(answer(request, parts.stream().map(CompletableFuture::join).toList()));
+		});
+	}
+
+	/** One KeyAPI page for one caller: from the cache, stale while it is refetched, or fetched (or joined). */
+	private CompletableFuture<Part> part(PageKey key, CacheDirectives directives, Team team) {
 		Predicate<StoredPage> acceptable = acceptableFor(directives);
 		if (!directives.asksForRefetch()) {
 			StoredPage stale = this.cache.stored(key);
-			if (stale != null && !this.cache.isFresh(stale)) {
+			if (stale != null && !this.cache.isFresh(stale) && !stale.superseded()) {
 				revalidateInBackground(key, team, acceptable);
-				return CompletableFuture.completedFuture(count(answer(stale, Delivery.STALE, 0)));
+				return CompletableFuture.completedFuture(new Part(stale, Delivery.STALE, 0));
 			}
 		}
 		Reservation reservation = null;
@@ -97,10 +132,9 @@ public class LivestreamPages {
 			catch (BudgetExhausted exhausted) {
 				StoredPage stale = this.cache.stored(key);
 				if (stale != null) {
-					return CompletableFuture.completedFuture(count(answer(stale, Delivery.STALE, 0)));
+					return CompletableFuture.completedFuture(new Part(stale, Delivery.STALE, 0));
 				}
 				if (!this.cache.isLoading(key)) {
-					count(Delivery.MISS);
 					return CompletableFuture.failedFuture(exhausted);
 				}
 			}
@@ -116,11 +150,12 @@ public class LivestreamPages {
 			if (failure != null) {
 				throw failedFor(lookup.origin(), unwrapped(failure), charged.get());
 			}
-			return count(switch (lookup.origin()) {
-				case STORED -> answer(page, Delivery.HIT, 0);
-				case JOINED -> answer(page, this.cache.isFresh(page) ? Delivery.COLLAPSED : Delivery.STALE, 0);
-				case LOADED -> answer(page, loadedDelivery(page, directives), charged.get());
-			});
+			boolean fresh = this.cache.isFresh(page);
+			return switch (lookup.origin()) {
+				case STORED -> new Part(page, fresh ? Delivery.HIT : Delivery.STALE, 0);
+				case JOINED -> new Part(page, fresh ? Delivery.COLLAPSED : Delivery.STALE, 0);
+				case LOADED -> new Part(page, loadedDelivery(page, directives), charged.get());
+			};
 		});
 	}
 
@@ -178,10 +213,11 @@ public class LivestreamPages {
 			return (replaced != null) ? CompletableFuture.completedFuture(replaced)
 					: CompletableFuture.failedFuture(exhausted);
 		}
-		LivestreamsQuery query = new LivestreamsQuery(key.userId(), key.page(), key.size(), team.name(),
-				team.weight());
+		LivestreamsQuery query = new LivestreamsQuery(key.userId(), key.page(), PageRequest.VENDOR_PAGE_SIZE,
+				team.name(), team.weight());
 		return this.keyApi.fetch(query, charged::incrementAndGet)
-			.map((vendorPage) -> LivestreamPageBody.render(key, vendorPage, this.clock.instant()))
+			.map((vendorPage) -> stored(key, vendorPage))
+			.doOnNext((page) -> supersedeDeeperPagesIfHistoryShifted(key, replaced, page))
 			.doFinally((signal) -> this.budget.settle(paidFor, charged.get()))
 			.toFuture()
 			.exceptionally((failure) -> {
@@ -191,6 +227,73 @@ public class LivestreamPages {
 				}
 				throw (cause instanceof RuntimeException runtime) ? runtime : new CompletionException(cause);
 			});
+	}
+
+	private StoredPage stored(PageKey key, VendorPage vendorPage) {
+		Instant now = this.clock.instant();
+		PageView whole = LivestreamPageBody.render(
+				new PageRequest(key.userId(), key.page(), PageRequest.VENDOR_PAGE_SIZE), vendorPage.items(), now,
+				vendorPage.requestId());
+		return new StoredPage(vendorPage.items(), vendorPage.requestId(), now, whole.body(), whole.etag(), false);
+	}
+
+	/**
+	 * Consistent pagination: when a refetched first page starts with a livestream the previous one did not, the
+	 * history has shifted, and the influencer's deeper pages (fetched before) would repeat or skip livestreams next
+	 * to it. They are marked superseded, so they are refetched before being answered as fresh again.
+	 */
+	private void supersedeDeeperPagesIfHistoryShifted(PageKey key, @Nullable StoredPage replaced, StoredPage page) {
+		if (key.page() != 1 || replaced == null || page.items().isEmpty()) {
+			return;
+		}
+		String newest = LivestreamPageBody.roomId(page.items().get(0));
+		String previouslyNewest = replaced.items().isEmpty() ? null : LivestreamPageBody.roomId(replaced.items().get(0));
+		if (newest != null && !newest.equals(previouslyNewest)) {
+			int marked = this.cache.supersede(key.userId(), 1);
+			log.info("Influencer {} has new livestreams at the top: {} deeper cached pages marked superseded",
+					key.userId(), marked);
+		}
+	}
+
+	private Answer answer(PageRequest request, List<Part> parts) {
+		Instant now = this.clock.instant();
+		List<StoredPage> pages = new ArrayList<>(parts.size());
+		long age = 0;
+		Duration freshFor = null;
+		int credits = 0;
+		for (Part part : parts) {
+			pages.add(part.page());
+			age = Math.max(age, part.page().ageSeconds(now));
+			Duration partFreshFor = this.cache.freshFor(part.page());
+			freshFor = (freshFor == null || partFreshFor.compareTo(freshFor) < 0) ? partFreshFor : freshFor;
+			credits += part.credits();
+		}
+		return new Answer(this.views.of(request, pages), combined(parts), age, freshFor, credits);
+	}
+
+	/** How an answer made of several pages reached the caller: the least cached of its parts says it. */
+	private static Delivery combined(List<Part> parts) {
+		for (Delivery worst : List.of(Delivery.STALE, Delivery.BYPASS, Delivery.MISS, Delivery.COLLAPSED)) {
+			if (parts.stream().anyMatch((part) -> part.delivery() == worst)) {
+				return worst;
+			}
+		}
+		return Delivery.HIT;
+	}
+
+	private static RuntimeException firstFailure(List<CompletableFuture<Part>> parts) {
+		for (CompletableFuture<Part> part : parts) {
+			if (part.isCompletedExceptionally()) {
+				try {
+					part.join();
+				}
+				catch (CompletionException ex) {
+					Throwable cause = unwrapped(ex);
+					return (cause instanceof RuntimeException runtime) ? runtime : ex;
+				}
+			}
+		}
+		return new IllegalStateException("A part failed but none is failed");
 	}
 
 	/** Only the caller whose miss it was pays for a failed fetch; callers who joined it did not. */
@@ -203,11 +306,6 @@ public class LivestreamPages {
 		return (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause() : failure;
 	}
 
-	private Answer answer(StoredPage page, Delivery delivery, int creditsCharged) {
-		return new Answer(page, delivery, page.ageSeconds(this.clock.instant()), this.cache.freshFor(page),
-				creditsCharged);
-	}
-
 	private Answer count(Answer answer) {
 		count(answer.delivery());
 		return answer;
@@ -215,6 +313,10 @@ public class LivestreamPages {
 
 	private void count(Delivery delivery) {
 		this.lookups.get(delivery).increment();
+	}
+
+	/** One KeyAPI page's share in an answer. */
+	private record Part(StoredPage page, Delivery delivery, int credits) {
 	}
 
 }

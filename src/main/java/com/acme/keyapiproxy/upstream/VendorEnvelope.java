@@ -1,6 +1,8 @@
 package com.acme.keyapiproxy.upstream;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
@@ -11,7 +13,8 @@ import tools.jackson.core.json.JsonFactory;
 
 /**
  * Reads KeyAPI's success envelope {@code {"code":0,"message":…,"data":[…],"requestId":…}} with a streaming parser and
- * copies the {@code data} array's bytes as they are, so no vendor field is renamed, reordered, rounded or dropped.
+ * copies each object of the {@code data} array as its bytes are, so no vendor field is renamed, reordered, rounded or
+ * dropped.
  * Anything else ({@code code != 0}, {@code data} missing or not an array of objects, malformed JSON) is an
  * {@link UpstreamBadResponse}.
  */
@@ -36,8 +39,7 @@ final class VendorEnvelope {
 			throw new UpstreamBadResponse("KeyAPI answered JSON that is not an object");
 		}
 		Integer code = null;
-		byte[] items = null;
-		int itemCount = 0;
+		List<byte[]> items = null;
 		String requestId = null;
 		while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
 			String name = parser.currentName();
@@ -51,17 +53,16 @@ final class VendorEnvelope {
 						parser.skipChildren();
 						break;
 					}
-					int start = (int) parser.currentTokenLocation().getByteOffset();
-					itemCount = 0;
+					items = new ArrayList<>();
 					while (parser.nextToken() != JsonToken.END_ARRAY) {
 						if (parser.currentToken() != JsonToken.START_OBJECT) {
 							throw new UpstreamBadResponse("KeyAPI's data holds something that is not an object");
 						}
+						int start = (int) parser.currentTokenLocation().getByteOffset();
 						parser.skipChildren();
-						itemCount++;
+						int end = (int) parser.currentLocation().getByteOffset();
+						items.add(Arrays.copyOfRange(body, start, end));
 					}
-					int end = (int) parser.currentLocation().getByteOffset();
-					items = Arrays.copyOfRange(body, start, end);
 				}
 				default -> parser.skipChildren();
 			}
@@ -69,10 +70,10 @@ final class VendorEnvelope {
 		if (parser.currentToken() != JsonToken.END_OBJECT || parser.nextToken() != null) {
 			throw new UpstreamBadResponse("KeyAPI answered malformed JSON");
 		}
-		return validated(code, items, itemCount, requestId);
+		return validated(code, items, requestId);
 	}
 
-	private static VendorPage validated(@Nullable Integer code, byte @Nullable [] items, int itemCount,
+	private static VendorPage validated(@Nullable Integer code, @Nullable List<byte[]> items,
 			@Nullable String requestId) {
 		if (code == null) {
 			throw new UpstreamBadResponse("KeyAPI's answer has no numeric code");
@@ -83,7 +84,7 @@ final class VendorEnvelope {
 		if (items == null) {
 			throw new UpstreamBadResponse("KeyAPI's answer has no data array");
 		}
-		return new VendorPage(items, itemCount, requestId);
+		return new VendorPage(List.copyOf(items), requestId);
 	}
 
 }

@@ -25,16 +25,17 @@ class LivestreamsEndpointTests extends ProxyIntegrationTest {
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	@Test
-	void aMissAsksKeyApiWithTheKeyAsBearerAndAnswersTheEnvelopeWithItemsUntouched() {
-		String vendorItems = "[{\"room_id\":\"7321509771910417194\",\"create_time\":1704672004,"
-				+ "\"total_sale_gmv_amt\":2627.730,\"big\":12345678901234567890123,\"added_later\":{\"x\":[1,2.50]}}]";
-		keyApi.stubFor(livestreams("7288986759428588590").willReturn(KeyApiStubs.page(vendorItems)));
+	void aMissAsksKeyApiForTenWithTheKeyAsBearerAndAnswersTheEnvelopeWithItemsUntouched() {
+		String vendorItem = "{\"room_id\":\"7321509771910417194\",\"create_time\":1704672004,"
+				+ "\"total_sale_gmv_amt\":2627.730,\"big\":12345678901234567890123,\"added_later\":{\"x\":[1,2.50]}}";
+		keyApi.stubFor(livestreams("7288986759428588590").willReturn(KeyApiStubs
+			.page("[" + KeyApiStubs.item("1") + "," + KeyApiStubs.item("2") + "," + vendorItem + "]")));
 
 		HttpResponse<String> response = this.proxy.get("/influencers/7288986759428588590/livestreams?page=3&size=1");
 
 		assertThat(response.statusCode()).isEqualTo(200);
 		assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
-		assertThat(response.body()).contains("\"items\":" + vendorItems);
+		assertThat(response.body()).contains("\"items\":[" + vendorItem + "]");
 		JsonNode body = JSON.readTree(response.body());
 		assertThat(body.get("user_id").asString()).isEqualTo("7288986759428588590");
 		assertThat(body.get("page").asInt()).isEqualTo(3);
@@ -53,8 +54,9 @@ class LivestreamsEndpointTests extends ProxyIntegrationTest {
 		LoggedRequest sent = keyApi.findAll(getRequestedFor(urlPathEqualTo(KeyApiStubs.PATH))).get(0);
 		assertThat(sent.getHeader("Authorization")).isEqualTo("Bearer " + KeyApiStubs.API_KEY);
 		assertThat(sent.queryParameter("user_id").firstValue()).isEqualTo("7288986759428588590");
-		assertThat(sent.queryParameter("page_num").firstValue()).isEqualTo("3");
-		assertThat(sent.queryParameter("page_size").firstValue()).isEqualTo("1");
+		assertThat(sent.queryParameter("page_num").firstValue()).as("items 3 to 3 are on KeyAPI's first page of 10")
+			.isEqualTo("1");
+		assertThat(sent.queryParameter("page_size").firstValue()).isEqualTo("10");
 	}
 
 	@Test

@@ -25,7 +25,7 @@ class PageCacheTests {
 			new CacheProperties(Duration.ofHours(6), Duration.ofDays(7), DataSize.ofMegabytes(1)), this.clock,
 			new SimpleMeterRegistry());
 
-	private final PageKey key = new PageKey("7288986759428588590", 1, 10);
+	private final PageKey key = new PageKey("7288986759428588590", 1);
 
 	@Test
 	void aStoredPageIsFreshForTheTtlThenStaleButKeptThenGone() {
@@ -90,7 +90,7 @@ class PageCacheTests {
 	@Test
 	void theCacheIsBoundedByBytesNotEntries() {
 		for (int i = 0; i < 40; i++) {
-			load(new PageKey(Integer.toString(i), 1, 10), "x".repeat(100_000));
+			load(new PageKey(Integer.toString(i), 1), "x".repeat(100_000));
 		}
 
 		this.cache.cleanUp();
@@ -104,7 +104,7 @@ class PageCacheTests {
 	}
 
 	private StoredPage page(String body) {
-		return new StoredPage(bytes(body), "\"" + body.hashCode() + "\"", this.clock.instant());
+		return new StoredPage(List.of(), null, this.clock.instant(), bytes(body), "\"" + body.hashCode() + "\"", false);
 	}
 
 	private static byte[] bytes(String body) {

@@ -185,9 +185,9 @@ class UpstreamFailureTests extends ProxyIntegrationTest {
 		assertThat(output.getOut().lines().filter((line) -> line.contains("KeyAPI attempt") && line.contains("user_id=3000")))
 			.satisfiesExactly(
 					(first) -> assertThat(first).containsPattern(
-							"team=default user_id=3000 page=2 size=5 status=500 attempt=1 duration_ms=\\d+ credits=0"),
+							"team=default user_id=3000 page=1 size=10 status=500 attempt=1 duration_ms=\\d+ credits=0"),
 					(second) -> assertThat(second).containsPattern(
-							"team=default user_id=3000 page=2 size=5 status=200 attempt=2 duration_ms=\\d+ credits=1"));
+							"team=default user_id=3000 page=1 size=10 status=200 attempt=2 duration_ms=\\d+ credits=1"));
 	}
 
 	private static List<LoggedRequest> requestsFor(String userId) {
