@@ -4,9 +4,12 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.springframework.boot.logging.LogLevel;
+import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.test.context.TestPropertySource;
@@ -30,6 +33,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SecretHygieneTests extends ProxyIntegrationTest {
 
 	private static final String KEY = KeyApiStubs.API_KEY;
+
+	/** Log levels are global to the JVM: put them back, or every later test class logs at TRACE. */
+	@AfterAll
+	static void restoreLogLevels() {
+		LoggingSystem logging = LoggingSystem.get(SecretHygieneTests.class.getClassLoader());
+		logging.setLogLevel(LoggingSystem.ROOT_LOGGER_NAME, LogLevel.INFO);
+		for (String logger : List.of("org.springframework.web", "org.springframework.http", "reactor.netty",
+				"com.acme")) {
+			logging.setLogLevel(logger, null);
+		}
+	}
 
 	@Test
 	void theKeyAppearsInNoLogLineActuatorViewMetricOrAnswer(CapturedOutput output) {
