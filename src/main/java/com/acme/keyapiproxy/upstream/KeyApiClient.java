@@ -106,7 +106,8 @@ public class KeyApiClient implements DisposableBean {
 		this.recorder = new AttemptRecorder(meterRegistry);
 		RetryRegistry retries = RetryRegistry.of(new UpstreamRetryPolicy(properties.retry()).config());
 		this.retry = retries.retry("keyapi");
-		CircuitBreakerRegistry breakers = CircuitBreakerRegistry.of(circuitBreakerConfig(properties.circuitBreaker()));
+		CircuitBreakerRegistry breakers = CircuitBreakerRegistry
+			.of(circuitBreakerConfig(properties.circuitBreaker(), clock));
 		this.circuitBreaker = breakers.circuitBreaker("keyapi");
 		this.circuitBreaker.getEventPublisher().onStateTransition((event) -> {
 			if (event.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
@@ -266,8 +267,9 @@ public class KeyApiClient implements DisposableBean {
 		return left.isNegative() || left.isZero() ? Duration.ofSeconds(1) : left;
 	}
 
-	private static CircuitBreakerConfig circuitBreakerConfig(KeyApiProperties.CircuitBreaker settings) {
+	private static CircuitBreakerConfig circuitBreakerConfig(KeyApiProperties.CircuitBreaker settings, Clock clock) {
 		return CircuitBreakerConfig.custom()
+			.clock(clock)
 			.slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
 			.slidingWindowSize(settings.window())
 			.minimumNumberOfCalls(settings.minimumCalls())

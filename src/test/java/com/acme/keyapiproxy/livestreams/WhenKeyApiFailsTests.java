@@ -61,6 +61,20 @@ class WhenKeyApiFailsTests extends ProxyIntegrationTest {
 	}
 
 	@Test
+	void aStaleHitAnswersNotModifiedToAMatchingETagToo() {
+		keyApi.stubFor(livestreams("51900").willReturn(KeyApiStubs.itemsOfSize(1)));
+		String etag = this.proxy.get("/influencers/51900/livestreams").headers().firstValue("ETag").orElseThrow();
+		keyApi.stubFor(livestreams("51900").willReturn(KeyApiStubs.vendorError(500)));
+		CLOCK.advance(Duration.ofHours(8));
+
+		HttpResponse<String> notModified = this.proxy.get("/influencers/51900/livestreams", "If-None-Match", etag);
+
+		assertThat(notModified.statusCode()).isEqualTo(304);
+		assertThat(notModified.headers().firstValue("Cache-Status")).hasValue("keyapi-proxy; hit; fwd=stale");
+		assertThat(notModified.headers().firstValue("ETag")).hasValue(etag);
+	}
+
+	@Test
 	void afterA402NoMissCallsKeyApiForTheCooldownWhileCachedAndStalePagesAreStillServedThenOneCallProbes() {
 		keyApi.stubFor(KeyApiStubs.anyLivestreams().willReturn(KeyApiStubs.itemsOfSize(1)));
 		this.proxy.get("/influencers/52001/livestreams");
