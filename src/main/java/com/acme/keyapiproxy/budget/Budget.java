@@ -52,6 +52,15 @@ public class Budget implements AutoCloseable {
 		this.organisationLimit = organisationLimit;
 		this.clock = clock;
 		this.meterRegistry = meterRegistry;
+		Gauge.builder("keyapi.proxy.organisation.credits.spent",
+				() -> total(this.ledger.spentIn(currentPeriod())))
+			.description("Credits all teams together have spent (or reserved) this month")
+			.register(meterRegistry);
+		if (organisationLimit != null) {
+			Gauge.builder("keyapi.proxy.organisation.credits.limit", () -> organisationLimit)
+				.description("The organisation's monthly credit allowance, all teams together")
+				.register(meterRegistry);
+		}
 		for (Team team : teams.all()) {
 			creditsSpent(team.name());
 			if (team.monthlyCredits() != null) {
@@ -72,7 +81,7 @@ public class Budget implements AutoCloseable {
 	public synchronized Reservation reserve(Team team) {
 		YearMonth period = currentPeriod();
 		Map<String, Long> spent = this.ledger.spentIn(period);
-		long organisationSpent = spent.values().stream().mapToLong(Long::longValue).sum();
+		long organisationSpent = total(spent);
 		if (this.organisationLimit != null && organisationSpent >= this.organisationLimit) {
 			throw new OrganisationBudgetExhausted(this.organisationLimit, untilNextPeriod());
 		}
@@ -104,8 +113,7 @@ public class Budget implements AutoCloseable {
 		Long teamLimit = team.monthlyCredits();
 		return new Usage(team.name(), period.toString(), teamSpent, teamLimit,
 				(teamLimit != null) ? Math.max(0, teamLimit - teamSpent) : null,
-				new Usage.Organisation(spent.values().stream().mapToLong(Long::longValue).sum(),
-						this.organisationLimit));
+				new Usage.Organisation(total(spent), this.organisationLimit));
 	}
 
 	/** Every team's usage, in the order given. */
@@ -120,6 +128,10 @@ public class Budget implements AutoCloseable {
 	@Override
 	public void close() {
 		this.ledger.close();
+	}
+
+	private static long total(Map<String, Long> spentByTeam) {
+		return spentByTeam.values().stream().mapToLong(Long::longValue).sum();
 	}
 
 	private double remaining(Team team) {

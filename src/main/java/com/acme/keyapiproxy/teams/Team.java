@@ -11,6 +11,11 @@ import org.jspecify.annotations.Nullable;
  */
 public record Team(String name, @Nullable Long monthlyCredits, int weight) {
 
-	static final Team OPEN = new Team(Teams.OPEN, null, 1);
+	static final Team OPEN = unlimited(Teams.OPEN);
+
+	/** A team with no allowance of its own and the default share of slots. */
+	public static Team unlimited(String name) {
+		return new Team(name, null, 1);
+	}
 
 }

@@ -1,0 +1,141 @@
+package com.acme.keyapiproxy.deployment;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.yaml.snakeyaml.Yaml;
+
+import static com.acme.keyapiproxy.deployment.HelmChart.at;
+import static com.acme.keyapiproxy.deployment.HelmChart.cast;
+import static com.acme.keyapiproxy.deployment.HelmChart.only;
+import static com.acme.keyapiproxy.deployment.HelmChart.ofKind;
+import static com.acme.keyapiproxy.deployment.HelmChart.render;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
+
+class HelmChartTests {
+
+	@TempDir
+	Path directory;
+
+	@Test
+	void theChartLintsClean() {
+		LintResult lint = new Helm(HelmChart.CHART).lint().strict().call();
+
+		assertThat(lint.isFailed()).as(String.join("\n", lint.getMessages())).isFalse();
+	}
+
+	@Test
+	void byDefaultOneNonRootReadOnlyPodReadsTheKeyFromASecretAndKeepsItsLedgerOnAVolume() {
+		List<Map<String, Object>> manifests = render(Map.of());
+		Map<String, Object> deployment = only(manifests, "Deployment");
+		Map<String, Object> pod = cast(at(deployment, "spec", "template", "spec"));
+		Map<String, Object> container = cast(at(pod, "containers", 0));
+
+		assertThat(at(deployment, "spec", "replicas")).isEqualTo(1);
+		assertThat(at(deployment, "spec", "strategy", "type")).isEqualTo("Recreate");
+		assertThat(at(pod, "securityContext", "runAsNonRoot")).isEqualTo(true);
+		assertThat(at(container, "securityContext", "readOnlyRootFilesystem")).isEqualTo(true);
+		assertThat(at(container, "securityContext", "allowPrivilegeEscalation")).isEqualTo(false);
+		assertThat(at(pod, "terminationGracePeriodSeconds")).isEqualTo(45);
+		assertThat(at(container, "env", 0)).isEqualTo(Map.of("name", "KEYAPI_API_KEY", "valueFrom",
+				Map.of("secretKeyRef", Map.of("name", "keyapi", "key", "api-key"))));
+		assertThat(at(container, "readinessProbe", "httpGet")).isEqualTo(
+				Map.of("path", "/actuator/health/readiness", "port", "management"));
+		assertThat(at(container, "livenessProbe", "httpGet")).isEqualTo(
+				Map.of("path", "/actuator/health/liveness", "port", "management"));
+		assertThat(at(container, "resources", "limits", "memory")).isEqualTo("768Mi");
+		assertThat(at(pod, "volumes", 1, "persistentVolumeClaim", "claimName")).isEqualTo("proxy-keyapi-proxy");
+		assertThat(at(only(manifests, "PersistentVolumeClaim"), "metadata", "name")).isEqualTo("proxy-keyapi-proxy");
+		List<Object> ports = cast(at(only(manifests, "Service"), "spec", "ports"));
+		assertThat(ports).as("the API port only")
+			.containsExactly(Map.<String, Object>of("name", "http", "port", 8080, "targetPort", "http"));
+		assertThat(ofKind(manifests, "PodDisruptionBudget")).hasSize(1);
+		assertThat(ofKind(manifests, "HorizontalPodAutoscaler")).isEmpty();
+		assertThat(ofKind(manifests, "ServiceMonitor")).isEmpty();
+		assertThat(ofKind(manifests, "PrometheusRule")).isEmpty();
+		assertThat(new Yaml().dump(manifests)).doesNotContain("sk_live");
+	}
+
+	@Test
+	void teamsAllowancesAndTheRestOfTheConfigurationGoToAConfigMapAsApplicationYaml() {
+		List<Map<String, Object>> manifests = render(Map.of("teams.alpha.tokenSha256", "a".repeat(64),
+				"teams.alpha.monthlyCredits", 2000, "teams.alpha.weight", 2, "budget.monthlyCredits", 5000,
+				"keyApi.rateLimit.qps", 3, "persistence.existingClaim", "ledger-claim"));
+
+		Map<String, Object> config = new Yaml()
+			.load((String) at(only(manifests, "ConfigMap"), "data", "application.yaml"));
+
+		assertThat(at(config, "proxy", "teams", "alpha")).isEqualTo(
+				Map.of("token-sha256", "a".repeat(64), "monthly-credits", 2000, "weight", 2));
+		assertThat(at(config, "proxy", "budget")).isEqualTo(Map.of("file", "/data/credits", "monthly-credits", 5000));
+		assertThat(at(config, "keyapi", "rate-limit", "qps")).isEqualTo(3);
+		assertThat(ofKind(manifests, "PersistentVolumeClaim")).as("the existing claim is used").isEmpty();
+		assertThat(at(only(manifests, "Deployment"), "spec", "template", "spec", "volumes", 1, "persistentVolumeClaim",
+				"claimName")).isEqualTo("ledger-claim");
+	}
+
+	@Test
+	void moreThanOneReplicaIsRefusedWithTheReason() {
+		assertThatException().isThrownBy(() -> render(Map.of("replicaCount", 2)))
+			.withMessageContaining("replicaCount must be 1")
+			.withMessageContaining("credit ledger");
+		assertThatException()
+			.isThrownBy(() -> render(Map.of("autoscaling.enabled", true, "autoscaling.maxReplicas", 3)))
+			.withMessageContaining("autoscaling.maxReplicas must be 1");
+	}
+
+	@Test
+	void withoutASecretNameTheRenderFailsSayingWhatToGive() {
+		assertThatException().isThrownBy(() -> render(Map.of("keyApi.existingSecret", "")))
+			.withMessageContaining("keyApi.existingSecret is required");
+	}
+
+	@Test
+	void theOptionalMonitoringScrapesTheManagementPortAndItsAlertsPassPromtool() throws Exception {
+		List<Map<String, Object>> manifests = render(
+				Map.of("serviceMonitor.enabled", true, "prometheusRule.enabled", true));
+
+		Map<String, Object> monitor = only(manifests, "ServiceMonitor");
+		assertThat(at(monitor, "spec", "endpoints", 0, "port")).isEqualTo("management");
+		assertThat(at(monitor, "spec", "endpoints", 0, "path")).isEqualTo("/actuator/prometheus");
+		assertThat(ofKind(manifests, "Service")).hasSize(2);
+		Map<String, Object> rule = only(manifests, "PrometheusRule");
+		List<Map<String, Object>> alerts = cast(at(rule, "spec", "groups", 0, "rules"));
+		assertThat(alerts).extracting((alert) -> alert.get("alert"))
+			.containsExactlyInAnyOrder("KeyApiOrganisationBudget80", "KeyApiOrganisationBudget95",
+					"KeyApiUpstreamErrorRatioHigh", "KeyApiCircuitBreakerOpen", "KeyApiQuotaExhausted",
+					"KeyApiCacheHitRatioCollapsed");
+		assertThat(promtool("check", "rules", rulesFile(rule).toString())).contains("SUCCESS");
+	}
+
+	private Path rulesFile(Map<String, Object> prometheusRule) throws IOException {
+		Path file = this.directory.resolve("rules.yaml");
+		Files.writeString(file, new Yaml().dump(Map.of("groups", at(prometheusRule, "spec", "groups"))));
+		return file;
+	}
+
+	static String promtool(String... arguments) throws Exception {
+		Path promtool = Path.of("/usr/bin/promtool");
+		Assumptions.assumeTrue(Files.isExecutable(promtool),
+				"promtool not found: install it (Debian: apt-get install prometheus) to check Prometheus files");
+		List<String> command = new java.util.ArrayList<>(List.of(promtool.toString()));
+		command.addAll(List.of(arguments));
+		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+		assertThat(process.exitValue()).as(output).isZero();
+		return output;
+	}
+
+}
