@@ -1,0 +1,98 @@
+package com.acme.keyapiproxy.deployment;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static com.acme.keyapiproxy.deployment.HelmChart.at;
+import static com.acme.keyapiproxy.deployment.HelmChart.cast;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The docker compose stack, checked by reading and by running what can run here (no Docker engine). */
+class ComposeStackTests {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	@Test
+	void theStackHasTheProxyKeyApiPrometheusAndGrafanaOnPinnedImages() throws IOException {
+		Map<String, Object> compose = new Yaml().load(Files.readString(Path.of("docker-compose.yml")));
+		Map<String, Object> services = cast(compose.get("services"));
+
+		assertThat(services).containsOnlyKeys("keyapi", "proxy", "prometheus", "grafana");
+		for (String service : List.of("keyapi", "prometheus", "grafana")) {
+			assertThat((String) at(services, service, "image")).as(service).matches("[^:]+:v?\\d+(\\.\\d+)+.*");
+		}
+		List<Object> ports = cast(at(services, "proxy", "ports"));
+		assertThat(ports).contains("8080:8080", "8081:8081");
+		assertThat(at(services, "proxy", "environment", "KEYAPI_BASE_URL")).isEqualTo("http://keyapi:8080");
+	}
+
+	@Test
+	void prometheusScrapesTheManagementPortAndItsConfigPassesPromtool() throws Exception {
+		Map<String, Object> config = new Yaml().load(Files.readString(Path.of("deploy/prometheus/prometheus.yml")));
+
+		assertThat(at(config, "scrape_configs", 0, "metrics_path")).isEqualTo("/actuator/prometheus");
+		assertThat(at(config, "scrape_configs", 0, "static_configs", 0, "targets", 0)).isEqualTo("proxy:8081");
+		assertThat(HelmChartTests.promtool("check", "config", "deploy/prometheus/prometheus.yml")).contains("SUCCESS");
+	}
+
+	@Test
+	void theKeyApiStandInServesSamplePagesA429RouteAndA500NowAndThen() throws Exception {
+		WireMockServer keyApi = new WireMockServer(
+				wireMockConfig().dynamicPort().bindAddress("127.0.0.1").usingFilesUnderDirectory("deploy/wiremock"));
+		keyApi.start();
+		try {
+			String base = keyApi.baseUrl() + "/v1/tiktok/influencer/livestreams/analytics?page_size=10&user_id=";
+			JsonNode first = JSON.readTree(get(base + "7288986759428588590&page_num=1", true).body());
+			JsonNode second = JSON.readTree(get(base + "7288986759428588590&page_num=2", true).body());
+
+			assertThat(first.get("code").asInt()).isZero();
+			assertThat(first.get("data").size()).isEqualTo(10);
+			assertThat(first.get("data").get(0).get("room_id").asString()).matches("\\d{19}");
+			assertThat(second.get("data").size()).isEqualTo(4);
+			assertThat(JSON.readTree(get(base + "1&page_num=3", true).body()).get("data").size()).isZero();
+			assertThat(get(base + "1&page_num=1", false).statusCode()).isEqualTo(401);
+			HttpResponse<String> limited = get(base + "4290000000000000000&page_num=1", true);
+			assertThat(limited.statusCode()).isEqualTo(429);
+			assertThat(limited.headers().firstValue("Retry-After")).hasValue("2");
+			assertThat(List.of(get(base + "5000000000000000000&page_num=1", true).statusCode(),
+					get(base + "5000000000000000000&page_num=1", true).statusCode(),
+					get(base + "5000000000000000000&page_num=1", true).statusCode()))
+				.containsExactly(500, 200, 500);
+		}
+		finally {
+			keyApi.stop();
+		}
+	}
+
+	@Test
+	void theGrafanaDashboardIsValidJsonWithAQueryOnEveryPanel() throws IOException {
+		JsonNode dashboard = JSON.readTree(Files.readString(Path.of("deploy/grafana/dashboards/keyapi-proxy.json")));
+
+		assertThat(dashboard.get("uid").asString()).isEqualTo("keyapi-proxy");
+		assertThat(dashboard.get("panels").valueStream().toList()).hasSizeGreaterThanOrEqualTo(6)
+			.allSatisfy((panel) -> assertThat(panel.get("targets").get(0).get("expr").asString()).isNotBlank());
+	}
+
+	private static HttpResponse<String> get(String url, boolean withKey) throws Exception {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url));
+		if (withKey) {
+			request.header("Authorization", "Bearer sk_test_compose_not_a_real_key");
+		}
+		return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+}
