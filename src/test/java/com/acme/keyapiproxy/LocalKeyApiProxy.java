@@ -9,7 +9,8 @@ import com.acme.keyapiproxy.simulator.KeyApiSimulator;
 /**
  * {@code mvn spring-boot:test-run}: the proxy on :8080 in front of a local {@link KeyApiSimulator} (on
  * {@code SIMULATOR_PORT}, default 8089, answering 429 above {@code SIMULATOR_QPS} in any sliding second, default 5), with a throwaway key, so the service can be tried with no KeyAPI key.
- * Any property can still be overridden by environment variable, e.g. {@code KEYAPI_RATE_LIMIT_QPS=2}.
+ * Any property can still be overridden by environment variable, e.g. {@code KEYAPI_RATE_LIMIT_QPS=2}. Swagger UI
+ * (test scope only) is at http://localhost:8081/actuator/swagger-ui.
  */
 public final class LocalKeyApiProxy {
 
@@ -24,7 +25,8 @@ public final class LocalKeyApiProxy {
 		KeyApiSimulator simulator = KeyApiSimulator.start(port, LOCAL_KEY, qps);
 		SpringApplication proxy = new SpringApplication(KeyApiProxyApplication.class);
 		proxy.setDefaultProperties(Map.of("keyapi.base-url", "http://127.0.0.1:" + simulator.port(), "keyapi.api-key",
-				LOCAL_KEY));
+				LOCAL_KEY, "management.endpoints.web.exposure.include",
+				"health,info,prometheus,credits,pagecache,openapi,swagger-ui"));
 		proxy.run(args);
 	}
 

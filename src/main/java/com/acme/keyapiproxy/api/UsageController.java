@@ -1,5 +1,10 @@
 package com.acme.keyapiproxy.api;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpHeaders;
@@ -24,8 +29,13 @@ class UsageController {
 		this.teams = teams;
 	}
 
+	@Operation(summary = "The calling team's credit spend this month (UTC), and the organisation's")
+	@ApiResponse(responseCode = "200", description = "credits_limit and credits_remaining are null when unlimited")
+	@ApiResponse(responseCode = "401", description = "unauthenticated",
+			content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDocument.class)))
 	@GetMapping("/usage")
-	Usage usage(@RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) @Nullable String authorization) {
+	Usage usage(@RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) @Parameter(
+			description = "Bearer <team token>; required when teams are configured") @Nullable String authorization) {
 		return this.budget.usage(this.teams.identify(authorization));
 	}
 
