@@ -1,22 +1,43 @@
 package com.acme.keyapiproxy.deployment;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * No Docker engine and no registry here, so the image cannot be built: its Dockerfile is checked by reading, for the
- * properties the image must have. (The extraction and the CDS training run it performs were run by hand against the
+ * No Docker engine and no registry here, so the image cannot be built: its Dockerfile is linted (dockerfilelint) and
+ * checked by reading, for the properties the image must have. (The extraction and the CDS training run it performs were run by hand against the
  * packaged jar; README.md has the figures.)
  */
 class DockerfileTests {
 
 	private final List<String> lines = read("Dockerfile");
+
+	@Test
+	void theDockerfileLintsClean() throws Exception {
+		Path linter = Stream.of(System.getenv("PATH").split(":"))
+			.map((directory) -> Path.of(directory, "dockerfilelint"))
+			.filter(Files::isExecutable)
+			.findFirst()
+			.orElse(null);
+		Assumptions.assumeTrue(linter != null,
+				"dockerfilelint not found: install it (npm install -g dockerfilelint@1.8.0) to lint the Dockerfile");
+		Process lint = new ProcessBuilder(linter.toString(), "Dockerfile").redirectErrorStream(true).start();
+		String report = new String(lint.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+		assertThat(lint.waitFor(60, TimeUnit.SECONDS)).isTrue();
+		assertThat(lint.exitValue()).as(report).isZero();
+		assertThat(report).contains("Issues: None found");
+	}
 
 	@Test
 	void baseImagesArePinnedToOneVersionedTag() {
