@@ -139,13 +139,8 @@ public class LivestreamPages {
 				}
 			}
 		}
-		Reservation paidFor = reservation;
 		AtomicInteger charged = new AtomicInteger();
-		PageCache.Lookup lookup = this.cache.lookup(key, acceptable,
-				(replaced) -> fetch(key, team, paidFor, charged, replaced));
-		if (lookup.origin() != PageCache.Origin.LOADED && reservation != null) {
-			this.budget.settle(reservation, 0);
-		}
+		PageCache.Lookup lookup = lookUp(key, team, acceptable, reservation, charged);
 		return lookup.page().handle((page, failure) -> {
 			if (failure != null) {
 				throw failedFor(lookup.origin(), unwrapped(failure), charged.get());
@@ -174,12 +169,21 @@ public class LivestreamPages {
 		catch (BudgetExhausted exhausted) {
 			return;
 		}
-		AtomicInteger charged = new AtomicInteger();
+		lookUp(key, team, acceptable, reservation, new AtomicInteger());
+	}
+
+	/**
+	 * Looks the page up, loading it on the reservation if this caller is the one to load it; a reservation that was
+	 * not needed (the page was there, or another caller's load was joined) is refunded at once.
+	 */
+	private PageCache.Lookup lookUp(PageKey key, Team team, Predicate<StoredPage> acceptable,
+			@Nullable Reservation reservation, AtomicInteger charged) {
 		PageCache.Lookup lookup = this.cache.lookup(key, acceptable,
 				(replaced) -> fetch(key, team, reservation, charged, replaced));
-		if (lookup.origin() != PageCache.Origin.LOADED) {
+		if (lookup.origin() != PageCache.Origin.LOADED && reservation != null) {
 			this.budget.settle(reservation, 0);
 		}
+		return lookup;
 	}
 
 	private Predicate<StoredPage> acceptableFor(CacheDirectives directives) {
