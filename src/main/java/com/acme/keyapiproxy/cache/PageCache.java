@@ -54,6 +54,7 @@ public class PageCache {
 			.expireAfter(Expiry.writing((PageKey key, StoredPage page) -> nonNegative(
 					retention.minus(Duration.between(page.fetchedAt(), clock.instant())))))
 			.buildAsync();
+		// Exported as keyapi_proxy_cache_size_bytes and keyapi_proxy_cache_entries.
 		Gauge.builder("keyapi.proxy.cache.size", this, (cache) -> cache.weightedBytes())
 			.description("Bytes held by cached pages (weighed, bounded by proxy.cache.max-size)")
 			.baseUnit("bytes")
