@@ -10,7 +10,7 @@ import com.acme.keyapiproxy.simulator.KeyApiSimulator;
  * {@code mvn spring-boot:test-run}: the proxy on :8080 in front of a local {@link KeyApiSimulator} (on
  * {@code SIMULATOR_PORT}, default 8089, answering 429 above {@code SIMULATOR_QPS} in any sliding second, default 5), with a throwaway key, so the service can be tried with no KeyAPI key.
  * Any property can still be overridden by environment variable, e.g. {@code KEYAPI_RATE_LIMIT_QPS=2}. Swagger UI
- * (test scope only) is at http://localhost:8081/actuator/swagger-ui.
+ * (test scope only) is at http://localhost:8081/actuator/swagger-ui/index.html.
  */
 public final class LocalKeyApiProxy {
 
