@@ -222,7 +222,9 @@ public class LivestreamPages {
 		return this.keyApi.fetch(query, charged::incrementAndGet)
 			.map((vendorPage) -> stored(key, vendorPage))
 			.doOnNext((page) -> supersedeDeeperPagesIfHistoryShifted(key, replaced, page))
-			.doFinally((signal) -> this.budget.settle(paidFor, charged.get()))
+			// Settled before the caller hears the outcome, so /usage and the metrics already agree with the answer.
+			.doOnSuccess((page) -> this.budget.settle(paidFor, charged.get()))
+			.doOnError((failure) -> this.budget.settle(paidFor, charged.get()))
 			.toFuture()
 			.exceptionally((failure) -> {
 				Throwable cause = unwrapped(failure);
