@@ -2,7 +2,6 @@ package com.acme.keyapiproxy.support;
 
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
-import com.github.tomakehurst.wiremock.client.WireMock;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -52,10 +51,6 @@ public final class KeyApiStubs {
 
 	public static ResponseDefinitionBuilder vendorError(int status) {
 		return json(status, "{\"code\":" + status + ",\"data\":null,\"message\":\"vendor says no\"}");
-	}
-
-	public static void resetRequests(WireMock wireMock) {
-		wireMock.resetRequests();
 	}
 
 }
