@@ -3,7 +3,8 @@ package com.acme.keyapiproxy.budget;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.Clock;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -16,12 +17,10 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.test.context.TestPropertySource;
-import org.springframework.test.context.bean.override.convention.TestBean;
 
 import com.acme.keyapiproxy.support.Concurrently;
 import com.acme.keyapiproxy.support.KeyApiStubs;
-import com.acme.keyapiproxy.support.MutableClock;
-import com.acme.keyapiproxy.support.ProxyIntegrationTest;
+import com.acme.keyapiproxy.support.ClockedProxyIntegrationTest;
 
 import static com.acme.keyapiproxy.support.KeyApiStubs.livestreams;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
@@ -52,19 +51,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 		"proxy.teams.eta.monthly-credits=1",
 		"proxy.teams.theta.token-sha256=36b2d14669ae82e29e7d50a6321dba895cccb1c479d565a3bf4013de6eb60e4b",
 		"proxy.teams.theta.monthly-credits=1" })
-class TeamBudgetTests extends ProxyIntegrationTest {
+class TeamBudgetTests extends ClockedProxyIntegrationTest {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
-	/** Mid-month, so moving it by hours never crosses into the next period. */
-	private static final MutableClock CLOCK = new MutableClock(Instant.parse("2026-11-10T12:00:00Z"));
-
-	@TestBean
-	Clock clock;
-
-	static Clock clock() {
-		return CLOCK;
-	}
 
 	private static String[] as(String team) {
 		return new String[] { "Authorization", "Bearer " + team + "-token" };
@@ -100,7 +90,9 @@ class TeamBudgetTests extends ProxyIntegrationTest {
 		assertThat(refused.statusCode()).isEqualTo(429);
 		assertThat(JSON.readTree(refused.body()).get("code").asString()).isEqualTo("team_budget_exhausted");
 		assertThat(refused.headers().firstValue("Credits-Charged")).hasValue("0");
-		long untilNextMonth = Duration.between(CLOCK.instant(), Instant.parse("2026-12-01T00:00:00Z")).toSeconds();
+		Instant nextMonth = YearMonth.from(CLOCK.instant().atZone(ZoneOffset.UTC)).plusMonths(1).atDay(1)
+			.atStartOfDay(ZoneOffset.UTC).toInstant();
+		long untilNextMonth = Duration.between(CLOCK.instant(), nextMonth).toSeconds();
 		assertThat(refused.headers().firstValue("Retry-After")).hasValue(Long.toString(untilNextMonth));
 		assertThat(cached.statusCode()).isEqualTo(200);
 		assertThat(keyApi.findAll(getRequestedFor(urlPathEqualTo(KeyApiStubs.PATH)))).hasSize(1);

@@ -1,22 +1,18 @@
 package com.acme.keyapiproxy.livestreams;
 
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.test.context.TestPropertySource;
-import org.springframework.test.context.bean.override.convention.TestBean;
 
 import com.acme.keyapiproxy.support.Concurrently;
 import com.acme.keyapiproxy.support.Eventually;
 import com.acme.keyapiproxy.support.KeyApiStubs;
-import com.acme.keyapiproxy.support.MutableClock;
-import com.acme.keyapiproxy.support.ProxyIntegrationTest;
+import com.acme.keyapiproxy.support.ClockedProxyIntegrationTest;
 
 import static com.acme.keyapiproxy.support.KeyApiStubs.livestreams;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -27,18 +23,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Freshness, age and the caller's cache directives, with time moved by hand. */
 @TestPropertySource(properties = { "keyapi.rate-limit.qps=50", "keyapi.retry.initial-backoff=10ms",
 		"keyapi.circuit-breaker.minimum-calls=1000" })
-class FreshnessTests extends ProxyIntegrationTest {
+class FreshnessTests extends ClockedProxyIntegrationTest {
 
-	private static final MutableClock CLOCK = new MutableClock(Instant.parse("2026-11-24T19:00:00Z"));
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
-
-	@TestBean
-	Clock clock;
-
-	static Clock clock() {
-		return CLOCK;
-	}
 
 	@Test
 	void aHitSaysItsTrueAgeAndRemainingFreshness() {

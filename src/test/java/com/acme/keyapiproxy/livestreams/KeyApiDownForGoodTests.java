@@ -1,21 +1,17 @@
 package com.acme.keyapiproxy.livestreams;
 
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.test.context.TestPropertySource;
-import org.springframework.test.context.bean.override.convention.TestBean;
 
 import com.acme.keyapiproxy.support.Concurrently;
 import com.acme.keyapiproxy.support.KeyApiStubs;
-import com.acme.keyapiproxy.support.MutableClock;
-import com.acme.keyapiproxy.support.ProxyIntegrationTest;
+import com.acme.keyapiproxy.support.ClockedProxyIntegrationTest;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -28,18 +24,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestPropertySource(properties = { "keyapi.rate-limit.qps=100", "keyapi.rate-limit.max-wait=30s",
 		"keyapi.retry.max-attempts=1", "keyapi.circuit-breaker.window=10", "keyapi.circuit-breaker.minimum-calls=10",
 		"keyapi.circuit-breaker.open-for=10m" })
-class KeyApiDownForGoodTests extends ProxyIntegrationTest {
+class KeyApiDownForGoodTests extends ClockedProxyIntegrationTest {
 
-	private static final MutableClock CLOCK = new MutableClock(Instant.parse("2026-11-10T12:00:00Z"));
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
-
-	@TestBean
-	Clock clock;
-
-	static Clock clock() {
-		return CLOCK;
-	}
 
 	@Test
 	void cachedPagesAreAnsweredStaleAndTheRestFailFastWithoutCallingKeyApi() throws Exception {

@@ -1,9 +1,7 @@
 package com.acme.keyapiproxy.livestreams;
 
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.stream.IntStream;
 
@@ -12,11 +10,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.test.context.TestPropertySource;
-import org.springframework.test.context.bean.override.convention.TestBean;
 
 import com.acme.keyapiproxy.support.KeyApiStubs;
-import com.acme.keyapiproxy.support.MutableClock;
-import com.acme.keyapiproxy.support.ProxyIntegrationTest;
+import com.acme.keyapiproxy.support.ClockedProxyIntegrationTest;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -26,18 +22,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** KeyAPI pages of ten, sliced: one credit buys ten items whatever page size callers ask for. */
 @TestPropertySource(properties = { "keyapi.rate-limit.qps=50", "keyapi.circuit-breaker.minimum-calls=1000" })
-class SlicingTests extends ProxyIntegrationTest {
+class SlicingTests extends ClockedProxyIntegrationTest {
 
-	private static final MutableClock CLOCK = new MutableClock(Instant.parse("2026-11-10T12:00:00Z"));
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
-
-	@TestBean
-	Clock clock;
-
-	static Clock clock() {
-		return CLOCK;
-	}
 
 	@Test
 	void pageTwoOfFiveAndPageOneOfTenCostOneCreditBetweenThem() {

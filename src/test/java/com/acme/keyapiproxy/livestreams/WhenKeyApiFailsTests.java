@@ -1,7 +1,6 @@
 package com.acme.keyapiproxy.livestreams;
 
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -14,11 +13,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.test.context.TestPropertySource;
-import org.springframework.test.context.bean.override.convention.TestBean;
 
 import com.acme.keyapiproxy.support.KeyApiStubs;
-import com.acme.keyapiproxy.support.MutableClock;
-import com.acme.keyapiproxy.support.ProxyIntegrationTest;
+import com.acme.keyapiproxy.support.ClockedProxyIntegrationTest;
 
 import static com.acme.keyapiproxy.support.KeyApiStubs.livestreams;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -29,18 +26,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Staying useful while KeyAPI fails: stale pages, the quota cooldown, the operator's purge and health. */
 @TestPropertySource(properties = { "keyapi.rate-limit.qps=50", "keyapi.retry.initial-backoff=10ms",
 		"keyapi.timeout=700ms", "keyapi.circuit-breaker.minimum-calls=1000", "keyapi.quota-cooldown=5m" })
-class WhenKeyApiFailsTests extends ProxyIntegrationTest {
+class WhenKeyApiFailsTests extends ClockedProxyIntegrationTest {
 
-	private static final MutableClock CLOCK = new MutableClock(Instant.parse("2026-11-10T12:00:00Z"));
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
-
-	@TestBean
-	Clock clock;
-
-	static Clock clock() {
-		return CLOCK;
-	}
 
 	@ParameterizedTest(name = "KeyAPI {0}")
 	@ValueSource(strings = { "500", "429", "timeout", "connection-reset" })
@@ -82,6 +71,7 @@ class WhenKeyApiFailsTests extends ProxyIntegrationTest {
 		this.proxy.get("/influencers/52002/livestreams");
 		keyApi.stubFor(KeyApiStubs.anyLivestreams().willReturn(KeyApiStubs.vendorError(402)));
 
+		Instant tripped = CLOCK.instant();
 		HttpResponse<String> first = this.proxy.get("/influencers/52003/livestreams");
 		HttpResponse<String> cooling = this.proxy.get("/influencers/52004/livestreams");
 		HttpResponse<String> fresh = this.proxy.get("/influencers/52002/livestreams");
@@ -96,7 +86,8 @@ class WhenKeyApiFailsTests extends ProxyIntegrationTest {
 		assertThat(stale.headers().firstValue("Cache-Status")).hasValue("keyapi-proxy; hit; fwd=stale");
 		assertThat(keyApi.findAll(getRequestedFor(urlPathEqualTo(KeyApiStubs.PATH)))).as("only the first 402")
 			.hasSize(3);
-		assertThat(healthOfKeyApi().get("quotaExhaustedUntil").asString()).isEqualTo("2026-11-10T19:05:00Z");
+		assertThat(healthOfKeyApi().get("quotaExhaustedUntil").asString())
+			.isEqualTo(tripped.plus(Duration.ofMinutes(5)).toString());
 
 		CLOCK.advance(Duration.ofMinutes(5));
 		keyApi.stubFor(KeyApiStubs.anyLivestreams().willReturn(KeyApiStubs.itemsOfSize(1)));

@@ -1,9 +1,7 @@
 package com.acme.keyapiproxy.upstream;
 
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -11,12 +9,10 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.test.context.TestPropertySource;
-import org.springframework.test.context.bean.override.convention.TestBean;
 
 import com.acme.keyapiproxy.support.Eventually;
 import com.acme.keyapiproxy.support.KeyApiStubs;
-import com.acme.keyapiproxy.support.MutableClock;
-import com.acme.keyapiproxy.support.ProxyIntegrationTest;
+import com.acme.keyapiproxy.support.ClockedProxyIntegrationTest;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -26,18 +22,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestPropertySource(properties = { "keyapi.rate-limit.qps=50", "keyapi.retry.max-attempts=1",
 		"keyapi.circuit-breaker.window=4", "keyapi.circuit-breaker.minimum-calls=4",
 		"keyapi.circuit-breaker.open-for=30s", "keyapi.timeout=3s" })
-class CircuitBreakerTests extends ProxyIntegrationTest {
+class CircuitBreakerTests extends ClockedProxyIntegrationTest {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
-	private static final MutableClock CLOCK = new MutableClock(Instant.parse("2026-11-10T12:00:00Z"));
-
-	@TestBean
-	Clock clock;
-
-	static Clock clock() {
-		return CLOCK;
-	}
 
 	@Test
 	void aFailingKeyApiIsNotCalledUntilOneProbeAtATimeFindsItBack() throws Exception {
