@@ -1,7 +1,5 @@
 package com.acme.keyapiproxy.livestreams;
 
-import java.util.stream.IntStream;
-
 import com.acme.keyapiproxy.cache.PageKey;
 
 /**
@@ -29,8 +27,11 @@ public record PageRequest(String userId, int page, int size) {
 	PageKey[] coveringPages() {
 		int first = (int) (firstItem() / VENDOR_PAGE_SIZE) + 1;
 		int last = (int) ((firstItem() + this.size - 1) / VENDOR_PAGE_SIZE) + 1;
-		return IntStream.rangeClosed(first, last).mapToObj((page) -> new PageKey(this.userId, page))
-			.toArray(PageKey[]::new);
+		PageKey[] pages = new PageKey[last - first + 1];
+		for (int i = 0; i < pages.length; i++) {
+			pages[i] = new PageKey(this.userId, first + i);
+		}
+		return pages;
 	}
 
 	/** Whether this is exactly one whole KeyAPI page, whose answer was prepared when it was stored. */
