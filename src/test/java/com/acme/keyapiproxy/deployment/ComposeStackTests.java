@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -28,16 +29,57 @@ class ComposeStackTests {
 
 	@Test
 	void theStackHasTheProxyKeyApiPrometheusAndGrafanaOnPinnedImages() throws IOException {
-		Map<String, Object> compose = new Yaml().load(Files.readString(Path.of("docker-compose.yml")));
-		Map<String, Object> services = cast(compose.get("services"));
+		Map<String, Object> services = services();
 
-		assertThat(services).containsOnlyKeys("keyapi", "proxy", "prometheus", "grafana");
+		assertThat(withoutProfile(services)).containsOnlyKeys("keyapi", "proxy", "prometheus", "grafana");
 		for (String service : List.of("keyapi", "prometheus", "grafana")) {
 			assertThat((String) at(services, service, "image")).as(service).matches("[^:]+:v?\\d+(\\.\\d+)+.*");
 		}
 		List<Object> ports = cast(at(services, "proxy", "ports"));
 		assertThat(ports).contains("8080:8080", "8081:8081");
-		assertThat(at(services, "proxy", "environment", "KEYAPI_BASE_URL")).isEqualTo("http://keyapi:8080");
+		Map<String, Object> environment = cast(at(services, "proxy", "environment"));
+		assertThat(environment).containsEntry("KEYAPI_BASE_URL", "http://keyapi:8080")
+			.doesNotContainKey("SPRING_DATA_REDIS_URL");
+		assertThat(at(services, "proxy", "volumes")).as("the single instance's file ledger")
+			.isEqualTo(List.of("ledger:/data"));
+	}
+
+	@Test
+	void theSharedProfileRunsTwoProxiesOnAnAofRedisRoundRobinBehindNginx() throws IOException {
+		Map<String, Object> services = services();
+		Map<String, Object> shared = new LinkedHashMap<>(services);
+		shared.keySet().removeAll(withoutProfile(services).keySet());
+
+		assertThat(shared).containsOnlyKeys("redis", "proxy-a", "proxy-b", "shared-lb")
+			.allSatisfy((name, service) -> assertThat(at(service, "profiles")).as(name).isEqualTo(List.of("shared")));
+		assertThat(at(services, "redis", "image")).isEqualTo("redis:7.4");
+		List<String> command = cast(at(services, "redis", "command"));
+		assertThat(String.join(" ", command)).contains("--appendonly yes", "--appendfsync everysec");
+		assertThat(at(services, "redis", "volumes")).isEqualTo(List.of("redis:/data"));
+		Map<String, Object> singleEnvironment = cast(at(services, "proxy", "environment"));
+		for (String proxy : List.of("proxy-a", "proxy-b")) {
+			Map<String, Object> service = cast(services.get(proxy));
+			Map<String, Object> environment = cast(service.get("environment"));
+			assertThat(service).as(proxy)
+				.containsEntry("build", ".")
+				.containsEntry("image", "keyapi-proxy:local")
+				.doesNotContainKey("ports")
+				.as("%s: the ledger is in Redis, no volume for it", proxy)
+				.doesNotContainKey("volumes");
+			assertThat(environment).as(proxy)
+				.containsAllEntriesOf(singleEnvironment)
+				.containsEntry("SPRING_DATA_REDIS_URL", "redis://redis:6379");
+		}
+		assertThat(at(services, "shared-lb", "image")).isEqualTo("nginx:1.27-alpine");
+		assertThat(at(services, "shared-lb", "ports")).isEqualTo(List.of("8180:8080"));
+		assertThat(at(services, "shared-lb", "volumes"))
+			.isEqualTo(List.of("./deploy/nginx/shared-lb.conf:/etc/nginx/nginx.conf:ro"));
+
+		String nginx = Files.readString(Path.of("deploy/nginx/shared-lb.conf"));
+		assertThat(nginx).containsPattern("listen\\s+8080;")
+			.containsPattern("proxy_pass\\s+http://proxies;")
+			.containsPattern("upstream\\s+proxies\\s*\\{[^}]*server\\s+proxy-a:8080;[^}]*server\\s+proxy-b:8080;")
+			.doesNotContainPattern("\\b(least_conn|ip_hash|hash)\\b");
 	}
 
 	@Test
@@ -46,6 +88,8 @@ class ComposeStackTests {
 
 		assertThat(at(config, "scrape_configs", 0, "metrics_path")).isEqualTo("/actuator/prometheus");
 		assertThat(at(config, "scrape_configs", 0, "static_configs", 0, "targets", 0)).isEqualTo("proxy:8081");
+		assertThat(at(config, "scrape_configs", 0, "static_configs", 1, "targets")).as("the shared profile's")
+			.isEqualTo(List.of("proxy-a:8081", "proxy-b:8081"));
 		assertThat(HelmChartTests.promtool("check", "config", "deploy/prometheus/prometheus.yml")).contains("SUCCESS");
 	}
 
@@ -85,6 +129,17 @@ class ComposeStackTests {
 		assertThat(dashboard.get("uid").asString()).isEqualTo("keyapi-proxy");
 		assertThat(dashboard.get("panels").valueStream().toList()).hasSizeGreaterThanOrEqualTo(6)
 			.allSatisfy((panel) -> assertThat(panel.get("targets").get(0).get("expr").asString()).isNotBlank());
+	}
+
+	private static Map<String, Object> services() throws IOException {
+		Map<String, Object> compose = new Yaml().load(Files.readString(Path.of("docker-compose.yml")));
+		return cast(compose.get("services"));
+	}
+
+	private static Map<String, Object> withoutProfile(Map<String, Object> services) {
+		Map<String, Object> plain = new LinkedHashMap<>(services);
+		plain.values().removeIf((service) -> ((Map<?, ?>) service).containsKey("profiles"));
+		return plain;
 	}
 
 	private static HttpResponse<String> get(String url, boolean withKey) throws Exception {

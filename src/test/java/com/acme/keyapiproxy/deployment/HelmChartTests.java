@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -64,6 +65,8 @@ class HelmChartTests {
 		assertThat(ofKind(manifests, "HorizontalPodAutoscaler")).isEmpty();
 		assertThat(ofKind(manifests, "ServiceMonitor")).isEmpty();
 		assertThat(ofKind(manifests, "PrometheusRule")).isEmpty();
+		assertThat(ofKind(manifests, "Secret")).isEmpty();
+		assertThat(envNames(container)).doesNotContain("SPRING_DATA_REDIS_URL");
 		assertThat(new Yaml().dump(manifests)).doesNotContain("sk_live");
 	}
 
@@ -86,13 +89,74 @@ class HelmChartTests {
 	}
 
 	@Test
-	void moreThanOneReplicaIsRefusedWithTheReason() {
-		assertThatException().isThrownBy(() -> render(Map.of("replicaCount", 2)))
+	void withoutRedisMoreThanOneReplicaIsRefusedWithTheReasonAndTheWayOut() {
+		assertThatException().isThrownBy(() -> render(Map.of("replicaCount", 3)))
 			.withMessageContaining("replicaCount must be 1")
-			.withMessageContaining("credit ledger");
+			.withMessageContaining("credit ledger")
+			.withMessageContaining("set redis.url or redis.existingSecret");
 		assertThatException()
 			.isThrownBy(() -> render(Map.of("autoscaling.enabled", true, "autoscaling.maxReplicas", 3)))
-			.withMessageContaining("autoscaling.maxReplicas must be 1");
+			.withMessageContaining("autoscaling.maxReplicas must be 1")
+			.withMessageContaining("set redis.url or redis.existingSecret");
+	}
+
+	@Test
+	void withARedisUrlReplicasRollOneByOneAndReadTheUrlFromTheChartsSecretWithTheLedgerOnAnEmptyDir() {
+		String url = "redis://:n0t-a-real-password@redis.cache:6379";
+		List<Map<String, Object>> manifests = render(Map.of("replicaCount", 3, "redis.url", url));
+		Map<String, Object> deployment = only(manifests, "Deployment");
+		Map<String, Object> pod = cast(at(deployment, "spec", "template", "spec"));
+
+		assertThat(at(deployment, "spec", "replicas")).isEqualTo(3);
+		assertThat(at(deployment, "spec", "strategy", "type")).isEqualTo("RollingUpdate");
+		assertThat(env(cast(at(pod, "containers", 0)), "SPRING_DATA_REDIS_URL")).isEqualTo(Map.of("name",
+				"SPRING_DATA_REDIS_URL", "valueFrom",
+				Map.of("secretKeyRef", Map.of("name", "proxy-keyapi-proxy-redis", "key", "url"))));
+		Map<String, Object> secret = only(manifests, "Secret");
+		assertThat(at(secret, "metadata", "name")).isEqualTo("proxy-keyapi-proxy-redis");
+		assertThat(new String(Base64.getDecoder().decode((String) at(secret, "data", "url")), StandardCharsets.UTF_8))
+			.isEqualTo(url);
+		assertThat(ofKind(manifests, "PersistentVolumeClaim")).isEmpty();
+		assertThat(volume(pod, "ledger")).isEqualTo(Map.of("name", "ledger", "emptyDir", Map.of()));
+		for (String kind : List.of("Deployment", "ConfigMap")) {
+			assertThat(new Yaml().dump(only(manifests, kind))).as(kind)
+				.doesNotContain("n0t-a-real-password")
+				.doesNotContain("redis.cache");
+		}
+	}
+
+	@Test
+	void withAnExistingRedisSecretTheHpaMayScaleOutAndTheChartRendersNoSecretOfItsOwn() {
+		List<Map<String, Object>> manifests = render(Map.of("redis.existingSecret", "cache-redis", "redis.secretKey",
+				"redis-url", "autoscaling.enabled", true, "autoscaling.maxReplicas", 4));
+		Map<String, Object> pod = cast(at(only(manifests, "Deployment"), "spec", "template", "spec"));
+
+		assertThat(at(only(manifests, "HorizontalPodAutoscaler"), "spec", "maxReplicas")).isEqualTo(4);
+		assertThat(at(env(cast(at(pod, "containers", 0)), "SPRING_DATA_REDIS_URL"), "valueFrom", "secretKeyRef"))
+			.isEqualTo(Map.of("name", "cache-redis", "key", "redis-url"));
+		assertThat(ofKind(manifests, "Secret")).isEmpty();
+		assertThat(ofKind(manifests, "PersistentVolumeClaim")).as("up to 4 pods cannot share a ReadWriteOnce claim")
+			.isEmpty();
+		assertThat(volume(pod, "ledger")).containsKey("emptyDir");
+	}
+
+	@Test
+	void withRedisAndOneReplicaTheLedgerClaimStaysMountedForTheImportAndNoSurgePodWantsIt() {
+		List<Map<String, Object>> manifests = render(Map.of("redis.url", "redis://redis:6379"));
+		Map<String, Object> deployment = only(manifests, "Deployment");
+
+		assertThat(at(deployment, "spec", "strategy")).isEqualTo(Map.of("type", "RollingUpdate", "rollingUpdate",
+				Map.of("maxSurge", 0, "maxUnavailable", 1)));
+		assertThat(at(volume(cast(at(deployment, "spec", "template", "spec")), "ledger"), "persistentVolumeClaim",
+				"claimName")).isEqualTo("proxy-keyapi-proxy");
+		assertThat(ofKind(manifests, "PersistentVolumeClaim")).hasSize(1);
+	}
+
+	@Test
+	void aRedisUrlAndAnExistingRedisSecretTogetherAreRefused() {
+		assertThatException()
+			.isThrownBy(() -> render(Map.of("redis.url", "redis://redis:6379", "redis.existingSecret", "cache-redis")))
+			.withMessageContaining("set redis.url or redis.existingSecret, not both");
 	}
 
 	@Test
@@ -117,6 +181,24 @@ class HelmChartTests {
 					"KeyApiUpstreamErrorRatioHigh", "KeyApiCircuitBreakerOpen", "KeyApiQuotaExhausted",
 					"KeyApiCacheHitRatioCollapsed");
 		assertThat(promtool("check", "rules", rulesFile(rule).toString())).contains("SUCCESS");
+	}
+
+	private static List<Object> envNames(Map<String, Object> container) {
+		List<Map<String, Object>> env = cast(container.get("env"));
+		return env.stream().map((variable) -> variable.get("name")).toList();
+	}
+
+	private static Map<String, Object> env(Map<String, Object> container, String name) {
+		return named(cast(container.get("env")), name);
+	}
+
+	private static Map<String, Object> volume(Map<String, Object> pod, String name) {
+		return named(cast(pod.get("volumes")), name);
+	}
+
+	private static Map<String, Object> named(List<Map<String, Object>> items, String name) {
+		return items.stream().filter((item) -> name.equals(item.get("name"))).findFirst()
+			.orElseThrow(() -> new AssertionError("nothing named " + name));
 	}
 
 	private Path rulesFile(Map<String, Object> prometheusRule) throws IOException {
