@@ -27,6 +27,7 @@ import com.acme.keyapiproxy.teams.Unauthenticated;
 import com.acme.keyapiproxy.upstream.UpstreamAuthFailed;
 import com.acme.keyapiproxy.upstream.UpstreamBadResponse;
 import com.acme.keyapiproxy.upstream.UpstreamBusy;
+import com.acme.keyapiproxy.sharedstate.SharedStateUnavailable;
 import com.acme.keyapiproxy.upstream.UpstreamFailure;
 import com.acme.keyapiproxy.upstream.UpstreamQuotaExhausted;
 import com.acme.keyapiproxy.upstream.UpstreamTimedOut;
@@ -90,6 +91,15 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
 		}
 		UpstreamBadResponse bad = (UpstreamBadResponse) ex;
 		return problem(HttpStatus.BAD_GATEWAY, "upstream_bad_response", bad.getMessage(), null);
+	}
+
+	/** Shared mode without Redis: a miss cannot be accounted for or paced, so it is not sent (README says why). */
+	@ExceptionHandler
+	ResponseEntity<Object> sharedStateUnavailable(SharedStateUnavailable ex) {
+		log.warn("Refusing a miss: {}", ex.getMessage());
+		return problem(HttpStatus.SERVICE_UNAVAILABLE, "upstream_unavailable",
+				"KeyAPI cannot be called now: the proxy cannot reach the shared state that accounts for it",
+				Duration.ofSeconds(1));
 	}
 
 	@ExceptionHandler

@@ -13,9 +13,13 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
+import com.acme.keyapiproxy.sharedstate.SharedStateUnavailable;
 import com.acme.keyapiproxy.teams.Team;
 import com.acme.keyapiproxy.teams.Teams;
 
@@ -32,6 +36,8 @@ import com.acme.keyapiproxy.teams.Teams;
 @Component
 public class Budget implements AutoCloseable {
 
+	private static final Logger log = LoggerFactory.getLogger(Budget.class);
+
 	private final CreditLedger ledger;
 
 	private final @Nullable Long organisationLimit;
@@ -43,8 +49,8 @@ public class Budget implements AutoCloseable {
 	private final Map<String, Counter> creditsSpent = new ConcurrentHashMap<>();
 
 	@Autowired
-	Budget(BudgetProperties properties, Teams teams, Clock clock, MeterRegistry meterRegistry) {
-		this(JournalCreditLedger.open(properties.file()), properties.monthlyCredits(), teams, clock, meterRegistry);
+	Budget(CreditLedger ledger, BudgetProperties properties, Teams teams, Clock clock, MeterRegistry meterRegistry) {
+		this(ledger, properties.monthlyCredits(), teams, clock, meterRegistry);
 	}
 
 	Budget(CreditLedger ledger, @Nullable Long organisationLimit, Teams teams, Clock clock,
@@ -82,16 +88,14 @@ public class Budget implements AutoCloseable {
 	public Reservation reserve(Team team) {
 		YearMonth period = currentPeriod();
 		long ticket;
-		synchronized (this) {
-			Map<String, Long> spent = this.ledger.spentIn(period);
-			if (this.organisationLimit != null && total(spent) >= this.organisationLimit) {
+		try {
+			ticket = this.ledger.reserveOne(team.name(), period, team.monthlyCredits(), this.organisationLimit);
+		}
+		catch (CreditLedger.LimitReached reached) {
+			if (reached.organisation()) {
 				throw new OrganisationBudgetExhausted(this.organisationLimit, untilNextPeriod());
 			}
-			Long teamLimit = team.monthlyCredits();
-			if (teamLimit != null && spent.getOrDefault(team.name(), 0L) >= teamLimit) {
-				throw new TeamBudgetExhausted(team.name(), teamLimit, untilNextPeriod());
-			}
-			ticket = this.ledger.append(team.name(), period, 1);
+			throw new TeamBudgetExhausted(team.name(), team.monthlyCredits(), untilNextPeriod());
 		}
 		// Outside the lock, so that concurrent reservations share one fsync instead of queueing for one each.
 		this.ledger.awaitDurable(ticket);
@@ -102,9 +106,16 @@ public class Budget implements AutoCloseable {
 	 * Ends a reservation with what KeyAPI actually charged for the miss (the 2xx answers it gave): nothing refunds
 	 * the credit, one keeps it.
 	 */
-	public synchronized void settle(Reservation reservation, int creditsCharged) {
+	public void settle(Reservation reservation, int creditsCharged) {
 		if (creditsCharged != 1) {
-			this.ledger.add(reservation.team(), reservation.period(), creditsCharged - 1L, creditsCharged > 1);
+			try {
+				this.ledger.add(reservation.team(), reservation.period(), creditsCharged - 1L, creditsCharged > 1);
+			}
+			catch (SharedStateUnavailable unreachable) {
+				// The answer must not fail for it; a lost refund over-counts, which is the safe side.
+				log.warn("Could not settle a reservation of team {} ({} credits charged): {}", reservation.team(),
+						creditsCharged, unreachable.getMessage());
+			}
 		}
 		if (creditsCharged > 0) {
 			creditsSpent(reservation.team()).increment(creditsCharged);

@@ -72,6 +72,16 @@ final class JournalCreditLedger implements CreditLedger {
 		return ledger;
 	}
 
+	/**
+	 * What a ledger file holds, every month and team, read without changing the file (for the import into shared
+	 * mode). Empty when there is no file.
+	 */
+	static Map<YearMonth, Map<String, Long>> read(Path file) {
+		JournalCreditLedger ledger = new JournalCreditLedger(file.toAbsolutePath().normalize());
+		ledger.load();
+		return Map.copyOf(ledger.spent);
+	}
+
 	@Override
 	public synchronized long append(String team, YearMonth period, long credits) {
 		try {
@@ -125,7 +135,7 @@ final class JournalCreditLedger implements CreditLedger {
 	@Override
 	public synchronized void close() {
 		try {
-			if (this.journal != null) {
+			if (this.journal != null && this.journal.isOpen()) {
 				this.journal.force(true);
 				this.journal.close();
 			}

@@ -1,10 +1,15 @@
 package com.acme.keyapiproxy.cache;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -16,6 +21,14 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.data.redis.listener.ChannelTopic;
+import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 
 import org.springframework.stereotype.Component;
 
@@ -32,7 +45,12 @@ import org.springframework.stereotype.Component;
  * Thread-safe.
  */
 @Component
-public class PageCache {
+public class PageCache implements DisposableBean {
+
+	/** How often a replica waiting for another's fetch looks for the page. */
+	static final Duration SHARED_POLL = Duration.ofMillis(20);
+
+	private static final Logger log = LoggerFactory.getLogger(PageCache.class);
 
 	private final AsyncCache<PageKey, StoredPage> pages;
 
@@ -43,9 +61,36 @@ public class PageCache {
 
 	private final Duration ttl;
 
+	/** The second level and the fetch leases in shared mode; {@code null} for a single instance. */
+	private final @Nullable SharedPages shared;
+
+	/** Polls for pages other replicas are fetching and renews this replica's leases (shared mode only). */
+	private final @Nullable ScheduledExecutorService sharedWork;
+
 	PageCache(CacheProperties properties, Clock clock, MeterRegistry meterRegistry) {
+		this(properties, clock, meterRegistry, (SharedPages) null, (RedisMessageListenerContainer) null);
+	}
+
+	@Autowired
+	PageCache(CacheProperties properties, Clock clock, MeterRegistry meterRegistry,
+			ObjectProvider<SharedPages> shared, ObjectProvider<RedisMessageListenerContainer> listeners) {
+		this(properties, clock, meterRegistry, shared.getIfAvailable(), listeners.getIfAvailable());
+	}
+
+	private PageCache(CacheProperties properties, Clock clock, MeterRegistry meterRegistry,
+			@Nullable SharedPages shared, @Nullable RedisMessageListenerContainer listeners) {
 		this.clock = clock;
 		this.ttl = properties.ttl();
+		this.shared = shared;
+		this.sharedWork = (shared != null) ? Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "pagecache-shared");
+			thread.setDaemon(true);
+			return thread;
+		}) : null;
+		if (shared != null && listeners != null) {
+			listeners.addMessageListener((message, pattern) -> applyFromAnotherReplica(message.getBody()),
+					new ChannelTopic(shared.invalidationChannel()));
+		}
 		Duration retention = properties.ttl().plus(properties.staleTtl());
 		this.pages = Caffeine.newBuilder()
 			.ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
@@ -67,6 +112,9 @@ public class PageCache {
 	/** The page stored for this key if it is still fresh; never loads, never waits. */
 	public @Nullable StoredPage fresh(PageKey key) {
 		StoredPage page = completed(this.pages.getIfPresent(key));
+		if (this.shared != null && (page == null || !isFresh(page))) {
+			page = newer(page, adoptShared(key));
+		}
 		return (page != null && isFresh(page)) ? page : null;
 	}
 
@@ -76,7 +124,13 @@ public class PageCache {
 	 */
 	public @Nullable StoredPage stored(PageKey key) {
 		StoredPage page = completed(this.pages.getIfPresent(key));
-		return (page != null) ? page : this.beingReplaced.get(key);
+		if (page == null) {
+			page = this.beingReplaced.get(key);
+		}
+		if (this.shared != null && (page == null || !isFresh(page))) {
+			page = newer(page, adoptShared(key));
+		}
+		return page;
 	}
 
 	/**
@@ -85,14 +139,18 @@ public class PageCache {
 	 */
 	public boolean wouldLoad(PageKey key, Predicate<StoredPage> acceptable) {
 		CompletableFuture<StoredPage> current = this.pages.getIfPresent(key);
-		if (current == null) {
-			return true;
-		}
-		if (!current.isDone()) {
+		if (current != null && !current.isDone()) {
 			return false;
 		}
 		StoredPage page = completed(current);
-		return page == null || !acceptable.test(page);
+		if (page != null && acceptable.test(page)) {
+			return false;
+		}
+		if (this.shared == null) {
+			return true;
+		}
+		StoredPage sharedPage = adoptShared(key);
+		return (sharedPage == null || !acceptable.test(sharedPage)) && !this.shared.isLeased(key);
 	}
 
 	/** Whether a load for this key is in flight, so a caller can join it. */
@@ -119,12 +177,20 @@ public class PageCache {
 	 * @return how many were marked
 	 */
 	public int supersede(String userId, int exceptPage) {
+		Instant before = this.clock.instant();
+		if (this.shared != null && exceptPage == 1) {
+			this.shared.supersede(userId, before);
+		}
+		return supersedeLocally(userId, exceptPage, before);
+	}
+
+	private int supersedeLocally(String userId, int exceptPage, Instant before) {
 		int marked = 0;
 		for (PageKey key : this.pages.asMap().keySet()) {
 			if (key.userId().equals(userId) && key.page() != exceptPage) {
 				CompletableFuture<StoredPage> after = this.pages.asMap().computeIfPresent(key, (k, current) -> {
 					StoredPage page = completed(current);
-					return (page != null && !page.superseded())
+					return (page != null && !page.superseded() && page.fetchedAt().isBefore(before))
 							? CompletableFuture.completedFuture(page.markedSuperseded()) : current;
 				});
 				StoredPage page = completed(after);
@@ -152,6 +218,10 @@ public class PageCache {
 		if (current != null && !current.isDone()) {
 			return new Lookup(current, Origin.JOINED);
 		}
+		StoredPage sharedPage = (this.shared != null) ? adoptShared(key) : null;
+		if (sharedPage != null && acceptable.test(sharedPage)) {
+			return new Lookup(CompletableFuture.completedFuture(sharedPage), Origin.STORED);
+		}
 		CompletableFuture<StoredPage> mine = new CompletableFuture<>();
 		AtomicReference<@Nullable StoredPage> replaced = new AtomicReference<>();
 		CompletableFuture<StoredPage> winner = this.pages.asMap().compute(key, (k, present) -> {
@@ -171,38 +241,187 @@ public class PageCache {
 		StoredPage previous = replaced.get();
 		if (previous != null) {
 			this.beingReplaced.put(key, previous);
-		}
-		try {
-			loader.apply(previous).whenComplete((page, failure) -> {
-				if (failure != null) {
-					mine.completeExceptionally(failure);
-				}
-				else {
-					mine.complete(page);
-				}
-			});
-		}
-		catch (RuntimeException ex) {
-			mine.completeExceptionally(ex);
-		}
-		if (previous != null) {
 			mine.whenComplete((page, failure) -> this.beingReplaced.remove(key, previous));
 		}
-		return new Lookup(mine, Origin.LOADED);
+		if (this.shared == null) {
+			load(key, previous, loader, mine, null);
+			return new Lookup(mine, Origin.LOADED);
+		}
+		SharedPages.Lease lease;
+		try {
+			lease = this.shared.tryLease(key);
+		}
+		catch (RuntimeException unreachable) {
+			mine.completeExceptionally(unreachable);
+			return new Lookup(mine, Origin.LOADED);
+		}
+		if (lease != null) {
+			load(key, previous, loader, mine, lease);
+			return new Lookup(mine, Origin.LOADED);
+		}
+		Instant known = (sharedPage != null) ? sharedPage.fetchedAt() : null;
+		awaitAnotherReplica(key, acceptable, known, previous, loader, mine);
+		return new Lookup(mine, Origin.JOINED);
 	}
 
-	/** Drops every page of one influencer. @return how many were dropped */
+	/**
+	 * Runs the loader into {@code mine}; in shared mode, under a lease that is renewed while it runs, with the page
+	 * stored for every replica before the lease is given up (so a replica waiting for it finds it).
+	 */
+	private void load(PageKey key, @Nullable StoredPage previous,
+			Function<@Nullable StoredPage, CompletableFuture<StoredPage>> loader, CompletableFuture<StoredPage> mine,
+			SharedPages.@Nullable Lease lease) {
+		ScheduledFuture<?> renewal = (lease != null) ? renewWhileLoading(lease) : null;
+		CompletableFuture<StoredPage> loaded;
+		try {
+			loaded = loader.apply(previous);
+		}
+		catch (RuntimeException ex) {
+			loaded = CompletableFuture.failedFuture(ex);
+		}
+		loaded.whenComplete((page, failure) -> {
+			if (lease != null) {
+				renewal.cancel(false);
+				if (failure == null && page != previous) {
+					storeShared(key, page);
+				}
+				this.shared.release(lease);
+			}
+			if (failure != null) {
+				mine.completeExceptionally(failure);
+			}
+			else {
+				mine.complete(page);
+			}
+		});
+	}
+
+	private ScheduledFuture<?> renewWhileLoading(SharedPages.Lease lease) {
+		long every = Math.max(1, this.shared.leaseTtl().toMillis() / 3);
+		return this.sharedWork.scheduleWithFixedDelay(() -> {
+			try {
+				if (!this.shared.renew(lease)) {
+					log.warn("The fetch lease of {} expired while it was being fetched", lease.key());
+				}
+			}
+			catch (RuntimeException unreachable) {
+				log.warn("Could not renew the fetch lease of {}: {}", lease.key(), unreachable.getMessage());
+			}
+		}, every, every, TimeUnit.MILLISECONDS);
+	}
+
+	private void storeShared(PageKey key, StoredPage page) {
+		try {
+			this.shared.put(key, page);
+		}
+		catch (RuntimeException unreachable) {
+			log.warn("Could not store {} for the other replicas: {}", key, unreachable.getMessage());
+		}
+	}
+
+	/**
+	 * Another replica holds the lease: waits for the page it fetches (one newer than {@code known}, or an acceptable
+	 * one) to appear in the shared cache; takes the fetch over when the lease is gone without one.
+	 */
+	private void awaitAnotherReplica(PageKey key, Predicate<StoredPage> acceptable, @Nullable Instant known,
+			@Nullable StoredPage previous, Function<@Nullable StoredPage, CompletableFuture<StoredPage>> loader,
+			CompletableFuture<StoredPage> mine) {
+		this.sharedWork.schedule(() -> {
+			try {
+				StoredPage page = this.shared.get(key, this.clock.instant());
+				if (page != null && (acceptable.test(page) || known == null || page.fetchedAt().isAfter(known))) {
+					mine.complete(page);
+					return;
+				}
+				SharedPages.Lease lease = this.shared.isLeased(key) ? null : this.shared.tryLease(key);
+				if (lease != null) {
+					load(key, previous, loader, mine, lease);
+					return;
+				}
+				awaitAnotherReplica(key, acceptable, known, previous, loader, mine);
+			}
+			catch (RuntimeException unreachable) {
+				mine.completeExceptionally(unreachable);
+			}
+		}, SHARED_POLL.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	/**
+	 * The page another replica stored, kept here too when it is newer than what this replica has (never replacing
+	 * a load in flight). {@code null} when there is none, or Redis cannot be asked (then a miss finds out).
+	 */
+	private @Nullable StoredPage adoptShared(PageKey key) {
+		StoredPage page;
+		try {
+			page = this.shared.get(key, this.clock.instant());
+		}
+		catch (RuntimeException unreachable) {
+			return null;
+		}
+		if (page == null) {
+			return null;
+		}
+		CompletableFuture<StoredPage> adopted = CompletableFuture.completedFuture(page);
+		this.pages.asMap().compute(key, (k, present) -> {
+			if (present == null || present.isCompletedExceptionally()) {
+				return adopted;
+			}
+			StoredPage local = completed(present);
+			return (local != null && local.fetchedAt().isBefore(page.fetchedAt())) ? adopted : present;
+		});
+		return page;
+	}
+
+	/** Applies a purge or supersession published by a replica (this one's own included: applying twice is harmless). */
+	private void applyFromAnotherReplica(byte[] message) {
+		Invalidation invalidation;
+		try {
+			invalidation = Invalidation.decode(new String(message, StandardCharsets.UTF_8));
+		}
+		catch (RuntimeException ex) {
+			log.warn("Ignoring an unreadable cache invalidation: {}", ex.getMessage());
+			return;
+		}
+		if (invalidation.supersededBefore() != null) {
+			supersedeLocally(invalidation.userId(), 1, invalidation.supersededBefore());
+		}
+		else if (invalidation.userId() != null) {
+			invalidateLocally(invalidation.userId());
+		}
+		else {
+			this.pages.synchronous().invalidateAll();
+		}
+	}
+
+	/** Drops every page of one influencer, on every replica. @return how many were dropped here */
 	long invalidateInfluencer(String userId) {
+		if (this.shared != null) {
+			this.shared.purge(userId);
+		}
+		return invalidateLocally(userId);
+	}
+
+	private long invalidateLocally(String userId) {
 		var keys = this.pages.asMap().keySet().stream().filter((key) -> key.userId().equals(userId)).toList();
 		this.pages.synchronous().invalidateAll(keys);
 		return keys.size();
 	}
 
-	/** Drops every page. @return how many were dropped */
+	/** Drops every page, on every replica. @return how many were dropped here */
 	long invalidateAll() {
+		if (this.shared != null) {
+			this.shared.purgeAll();
+		}
 		long size = this.pages.synchronous().estimatedSize();
 		this.pages.synchronous().invalidateAll();
 		return size;
+	}
+
+	@Override
+	public void destroy() {
+		if (this.sharedWork != null) {
+			this.sharedWork.shutdownNow();
+		}
 	}
 
 	/** Runs pending maintenance (evictions, expirations) now rather than on the next access. */
@@ -216,6 +435,13 @@ public class PageCache {
 
 	private static @Nullable StoredPage completed(@Nullable CompletableFuture<StoredPage> future) {
 		return (future != null && future.isDone() && !future.isCompletedExceptionally()) ? future.join() : null;
+	}
+
+	private static @Nullable StoredPage newer(@Nullable StoredPage one, @Nullable StoredPage other) {
+		if (one == null || other == null) {
+			return (one != null) ? one : other;
+		}
+		return other.fetchedAt().isAfter(one.fetchedAt()) ? other : one;
 	}
 
 	private static Duration nonNegative(Duration duration) {

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
 import io.micrometer.core.instrument.Counter;
@@ -26,6 +27,7 @@ import com.acme.keyapiproxy.budget.Reservation;
 import com.acme.keyapiproxy.cache.PageCache;
 import com.acme.keyapiproxy.cache.PageKey;
 import com.acme.keyapiproxy.cache.StoredPage;
+import com.acme.keyapiproxy.sharedstate.SharedStateUnavailable;
 import com.acme.keyapiproxy.teams.Team;
 import com.acme.keyapiproxy.upstream.KeyApiClient;
 import com.acme.keyapiproxy.upstream.LivestreamsQuery;
@@ -125,19 +127,25 @@ public class LivestreamPages {
 			}
 		}
 		Reservation reservation = null;
-		if (this.cache.wouldLoad(key, acceptable)) {
-			try {
+		try {
+			if (this.cache.wouldLoad(key, acceptable)) {
 				reservation = this.budget.reserve(team);
 			}
-			catch (BudgetExhausted exhausted) {
-				StoredPage stale = this.cache.stored(key);
-				if (stale != null) {
-					return CompletableFuture.completedFuture(new Part(stale, Delivery.STALE, 0));
-				}
-				if (!this.cache.isLoading(key)) {
-					return CompletableFuture.failedFuture(exhausted);
-				}
+		}
+		catch (BudgetExhausted exhausted) {
+			StoredPage stale = this.cache.stored(key);
+			if (stale != null) {
+				return CompletableFuture.completedFuture(new Part(stale, Delivery.STALE, 0));
 			}
+			if (!this.cache.isLoading(key)) {
+				return CompletableFuture.failedFuture(exhausted);
+			}
+		}
+		catch (SharedStateUnavailable unreachable) {
+			// Nobody can account for a fetch now: a stored page, however old, is better than nothing.
+			StoredPage stale = this.cache.stored(key);
+			return (stale != null) ? CompletableFuture.completedFuture(new Part(stale, Delivery.STALE, 0))
+					: CompletableFuture.failedFuture(unreachable);
 		}
 		AtomicInteger charged = new AtomicInteger();
 		PageCache.Lookup lookup = lookUp(key, team, acceptable, reservation, charged);
@@ -159,17 +167,16 @@ public class LivestreamPages {
 	 * the caller's team if its allowance permits, else not at all.
 	 */
 	private void revalidateInBackground(PageKey key, Team team, Predicate<StoredPage> acceptable) {
-		if (!this.cache.wouldLoad(key, acceptable)) {
-			return;
-		}
-		Reservation reservation;
 		try {
-			reservation = this.budget.reserve(team);
+			if (!this.cache.wouldLoad(key, acceptable)) {
+				return;
+			}
+			Reservation reservation = this.budget.reserve(team);
+			lookUp(key, team, acceptable, reservation, new AtomicInteger());
 		}
-		catch (BudgetExhausted exhausted) {
-			return;
+		catch (BudgetExhausted | SharedStateUnavailable notNow) {
+			// The stale page was answered; it is refetched on a later request.
 		}
-		lookUp(key, team, acceptable, reservation, new AtomicInteger());
 	}
 
 	/**
@@ -178,10 +185,14 @@ public class LivestreamPages {
 	 */
 	private PageCache.Lookup lookUp(PageKey key, Team team, Predicate<StoredPage> acceptable,
 			@Nullable Reservation reservation, AtomicInteger charged) {
+		// Whoever runs the loader takes the reservation; one nobody took is refunded. (In shared mode a caller that
+		// waited for another replica's fetch may run the loader later, when that replica died: it then reserves anew.)
+		AtomicReference<@Nullable Reservation> unspent = new AtomicReference<>(reservation);
 		PageCache.Lookup lookup = this.cache.lookup(key, acceptable,
-				(replaced) -> fetch(key, team, reservation, charged, replaced));
-		if (lookup.origin() != PageCache.Origin.LOADED && reservation != null) {
-			this.budget.settle(reservation, 0);
+				(replaced) -> fetch(key, team, unspent.getAndSet(null), charged, replaced));
+		Reservation untaken = (lookup.origin() != PageCache.Origin.LOADED) ? unspent.getAndSet(null) : null;
+		if (untaken != null) {
+			this.budget.settle(untaken, 0);
 		}
 		return lookup;
 	}
@@ -228,7 +239,7 @@ public class LivestreamPages {
 			.toFuture()
 			.exceptionally((failure) -> {
 				Throwable cause = unwrapped(failure);
-				if (replaced != null && cause instanceof UpstreamFailure) {
+				if (replaced != null && (cause instanceof UpstreamFailure || cause instanceof SharedStateUnavailable)) {
 					return replaced;
 				}
 				throw (cause instanceof RuntimeException runtime) ? runtime : new CompletionException(cause);

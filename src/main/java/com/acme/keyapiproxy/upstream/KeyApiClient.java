@@ -34,6 +34,7 @@ import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.stereotype.Component;
@@ -83,7 +84,8 @@ public class KeyApiClient implements DisposableBean {
 		return thread;
 	});
 
-	KeyApiClient(KeyApiProperties properties, WebClient.Builder webClients, MeterRegistry meterRegistry, Clock clock) {
+	KeyApiClient(KeyApiProperties properties, WebClient.Builder webClients, MeterRegistry meterRegistry, Clock clock,
+			ObjectProvider<SharedUpstreamPermits> sharedPermits) {
 		this.properties = properties;
 		this.clock = clock;
 		this.quotaCooldown = new QuotaCooldown(properties.quotaCooldown(), clock);
@@ -101,8 +103,9 @@ public class KeyApiClient implements DisposableBean {
 			.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize(MAX_RESPONSE_BYTES))
 			.build();
 		RateLimiterRegistry rateLimiters = RateLimiterRegistry.of(UpstreamSlots.permitConfig(properties.rateLimit().qps()));
-		this.slots = new UpstreamSlots(rateLimiters.rateLimiter("keyapi"), properties.rateLimit().maxWait(),
-				this.slotDispatcher, System::nanoTime);
+		UpstreamPermits shared = sharedPermits.getIfAvailable();
+		UpstreamPermits permits = (shared != null) ? shared : new LocalUpstreamPermits(rateLimiters.rateLimiter("keyapi"));
+		this.slots = new UpstreamSlots(permits, properties.rateLimit().maxWait(), this.slotDispatcher, System::nanoTime);
 		this.recorder = new AttemptRecorder(meterRegistry);
 		RetryRegistry retries = RetryRegistry.of(new UpstreamRetryPolicy(properties.retry()).config());
 		this.retry = retries.retry("keyapi");

@@ -2,6 +2,8 @@ package com.acme.keyapiproxy.upstream;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
@@ -12,7 +14,6 @@ import java.util.function.LongSupplier;
 
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
-import io.github.resilience4j.ratelimiter.internal.AtomicRateLimiter;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
@@ -22,8 +23,9 @@ import reactor.core.publisher.MonoSink;
  * {@code qps} requests in <em>any</em> sliding second (retries included), and shares them fairly between the teams
  * that are waiting.
  * <p>
- * How: attempts wait in one queue per team. A single dispatcher takes one permit at a time from a Resilience4j
- * {@link RateLimiter} (one permit per interval), and when the permit is due releases the head of the next team's
+ * How: attempts wait in one queue per team. A single dispatcher takes one permit at a time from its
+ * {@link UpstreamPermits} (one permit per interval: a Resilience4j {@link RateLimiter} for a single instance, a token
+ * bucket in Redis shared by every replica in shared mode), and when the permit is due releases the head of the next team's
  * queue in weighted round-robin order (a team of weight {@code w} gets up to {@code w} slots per round). So a team
  * with 500 queued misses delays another team's single miss by about one slot, not 500.
  * <p>
@@ -42,7 +44,7 @@ final class UpstreamSlots {
 	/** A millisecond of network jitter is enough to put two requests inside one vendor second. */
 	static final Duration SAFETY_MARGIN = Duration.ofMillis(10);
 
-	private final RateLimiter permits;
+	private final UpstreamPermits permits;
 
 	private final long intervalNanos;
 
@@ -69,8 +71,13 @@ final class UpstreamSlots {
 	private @Nullable Long nextReleaseAt;
 
 	UpstreamSlots(RateLimiter permits, Duration maxWait, ScheduledExecutorService dispatcher, LongSupplier nanoTime) {
+		this(new LocalUpstreamPermits(permits), maxWait, dispatcher, nanoTime);
+	}
+
+	UpstreamSlots(UpstreamPermits permits, Duration maxWait, ScheduledExecutorService dispatcher,
+			LongSupplier nanoTime) {
 		this.permits = permits;
-		this.intervalNanos = permits.getRateLimiterConfig().getLimitRefreshPeriod().toNanos();
+		this.intervalNanos = permits.interval().toNanos();
 		this.maxWait = maxWait;
 		this.dispatcher = dispatcher;
 		this.nanoTime = nanoTime;
@@ -108,6 +115,10 @@ final class UpstreamSlots {
 	 * @return zero when the request may go now (and it is recorded as sent), else how much longer to wait
 	 */
 	Duration delayBeforeSending() {
+		Duration shared = this.permits.sharedSendDelay();
+		if (shared != null) {
+			return shared;
+		}
 		while (true) {
 			long now = this.nanoTime.getAsLong();
 			long last = this.lastSend.get();
@@ -166,15 +177,45 @@ final class UpstreamSlots {
 		if (at != null) {
 			return Math.max(0, at - this.nanoTime.getAsLong());
 		}
-		return (this.permits instanceof AtomicRateLimiter atomic)
-				? Math.max(0, atomic.getDetailedMetrics().getNanosToWait()) : 0;
+		return this.permits.nanosUntilFree();
 	}
 
-	/** With the lock held: reserves the next permit and schedules its release. */
+	/**
+	 * With the lock held: has the dispatcher reserve the next permit and schedule its release. The reservation runs
+	 * on the dispatcher, outside the lock, as it may be a call to Redis.
+	 */
 	private void takeNextPermit() {
-		long wait = Math.max(0, this.permits.reservePermission());
-		this.nextReleaseAt = this.nanoTime.getAsLong() + wait;
+		this.nextReleaseAt = this.nanoTime.getAsLong();
+		this.dispatcher.execute(this::reserveNextPermit);
+	}
+
+	private void reserveNextPermit() {
+		long wait;
+		try {
+			wait = this.permits.reserve();
+		}
+		catch (RuntimeException unreachable) {
+			refuseEveryWaiter(unreachable);
+			return;
+		}
+		synchronized (this.lock) {
+			this.nextReleaseAt = this.nanoTime.getAsLong() + wait;
+		}
 		this.dispatcher.schedule(this::release, wait, TimeUnit.NANOSECONDS);
+	}
+
+	/** No permit can be had (the shared limiter is unreachable): nobody waiting now can be sent. */
+	private void refuseEveryWaiter(RuntimeException reason) {
+		List<Waiter> refused = new ArrayList<>();
+		synchronized (this.lock) {
+			this.queues.values().forEach(refused::addAll);
+			this.queues.clear();
+			this.turns.clear();
+			this.slotsInThisTurn = 0;
+			this.waiting = 0;
+			this.nextReleaseAt = null;
+		}
+		refused.forEach((waiter) -> waiter.sink().error(reason));
 	}
 
 	private void release() {

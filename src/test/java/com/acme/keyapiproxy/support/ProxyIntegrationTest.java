@@ -9,8 +9,6 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
-
 /**
  * The whole proxy on random ports, with WireMock standing in for KeyAPI.
  * <p>
@@ -24,7 +22,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 				"proxy.budget.file=target/test-ledgers/${random.uuid}/credits" })
 public abstract class ProxyIntegrationTest {
 
-	protected static final WireMockServer keyApi = startKeyApi();
+	protected static final WireMockServer keyApi = KeyApiWireMock.server();
 
 	@LocalServerPort
 	private int port;
@@ -43,17 +41,6 @@ public abstract class ProxyIntegrationTest {
 	void resetKeyApiAndConnect() {
 		keyApi.resetAll();
 		this.proxy = new ProxyClient(this.port, this.managementPort);
-	}
-
-	private static WireMockServer startKeyApi() {
-		WireMockServer server = new WireMockServer(wireMockConfig().dynamicPort()
-			.bindAddress("127.0.0.1")
-			.containerThreads(64)
-			.jettyAcceptors(2)
-			.extensions(new HalfServerErrors()));
-		server.start();
-		Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "keyapi-wiremock-stop"));
-		return server;
 	}
 
 }

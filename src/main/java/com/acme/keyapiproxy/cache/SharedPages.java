@@ -1,0 +1,211 @@
+package com.acme.keyapiproxy.cache;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.core.Cursor;
+import org.springframework.data.redis.core.RedisTemplate;
+import org.springframework.data.redis.core.ScanOptions;
+import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.data.redis.serializer.RedisSerializer;
+
+import com.acme.keyapiproxy.sharedstate.SharedStateProperties;
+import com.acme.keyapiproxy.sharedstate.SharedStateUnavailable;
+
+/**
+ * The shared mode's part of the page cache, in Redis: the second level under each replica's Caffeine cache, the
+ * leases that elect one replica to fetch a page, and the invalidations every replica must apply.
+ * <ul>
+ * <li>Pages: one hash per influencer, {@code <prefix>pages:<userId>}, field = page number, value =
+ * {@link StoredPageCodec} bytes, plus the field {@value #SUPERSEDED_BEFORE}: deeper pages fetched before that
+ * instant are superseded. The hash lives as long as a page's fresh and stale windows together after its latest write;
+ * older pages in it are not answered.</li>
+ * <li>Leases: {@code <prefix>lease:<userId>:<page>}, {@code SET NX PX}, holding a token of the holder, renewed while
+ * it fetches, deleted (by the holder only) when it is done, expiring when the holder dies.</li>
+ * <li>Invalidations: published on {@code <prefix>invalidations} (purges and supersessions).</li>
+ * </ul>
+ * Thread-safe.
+ */
+final class SharedPages {
+
+	static final String SUPERSEDED_BEFORE = "superseded-before";
+
+	private static final Logger log = LoggerFactory.getLogger(SharedPages.class);
+
+	private static final RedisScript<Long> RELEASE = RedisScript.of("""
+			if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+			return 0
+			""", Long.class);
+
+	private static final RedisScript<Long> RENEW = RedisScript.of("""
+			if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+			return 0
+			""", Long.class);
+
+	private final RedisTemplate<String, byte[]> redis;
+
+	private final SharedStateProperties shared;
+
+	private final Duration retention;
+
+	/** This replica, in every lease token it writes. */
+	private final String holder = UUID.randomUUID().toString();
+
+	private final AtomicLong leases = new AtomicLong();
+
+	SharedPages(RedisConnectionFactory connections, SharedStateProperties shared, CacheProperties cache) {
+		this.redis = new RedisTemplate<>();
+		this.redis.setConnectionFactory(connections);
+		this.redis.setKeySerializer(RedisSerializer.string());
+		this.redis.setHashKeySerializer(RedisSerializer.string());
+		this.redis.setValueSerializer(RedisSerializer.byteArray());
+		this.redis.setHashValueSerializer(RedisSerializer.byteArray());
+		this.redis.afterPropertiesSet();
+		this.shared = shared;
+		this.retention = cache.ttl().plus(cache.staleTtl());
+	}
+
+	String invalidationChannel() {
+		return this.shared.key("invalidations");
+	}
+
+	Duration leaseTtl() {
+		return this.shared.leaseTtl();
+	}
+
+	/**
+	 * The page another replica stored, if any and not past its stale window.
+	 * @throws SharedStateUnavailable when Redis cannot be asked
+	 */
+	@Nullable StoredPage get(PageKey key, Instant now) {
+		List<byte[]> fields = call("reading a cached page", () -> this.redis.<String, byte[]>opsForHash()
+			.multiGet(pagesKey(key.userId()), List.of(Integer.toString(key.page()), SUPERSEDED_BEFORE)));
+		byte[] encoded = fields.get(0);
+		if (encoded == null) {
+			return null;
+		}
+		StoredPage page;
+		try {
+			page = StoredPageCodec.decode(encoded, false);
+		}
+		catch (IllegalArgumentException unreadable) {
+			log.warn("Ignoring an unreadable shared page {} ({})", key, unreadable.getMessage());
+			return null;
+		}
+		if (!page.fetchedAt().plus(this.retention).isAfter(now)) {
+			return null;
+		}
+		byte[] supersededBefore = fields.get(1);
+		boolean superseded = key.page() != 1 && supersededBefore != null
+				&& page.fetchedAt().isBefore(Instant.parse(new String(supersededBefore, StandardCharsets.UTF_8)));
+		return superseded ? page.markedSuperseded() : page;
+	}
+
+	/** Stores a page for every replica; kept for its fresh and stale windows. */
+	void put(PageKey key, StoredPage page) {
+		String pagesKey = pagesKey(key.userId());
+		call("storing a cached page", () -> {
+			this.redis.opsForHash().put(pagesKey, Integer.toString(key.page()), StoredPageCodec.encode(page));
+			return this.redis.expire(pagesKey, this.retention);
+		});
+	}
+
+	/** Claims the fetch of a page for this replica. @return the lease, or {@code null} when another replica holds it */
+	@Nullable Lease tryLease(PageKey key) {
+		String token = this.holder + "/" + this.leases.incrementAndGet();
+		Boolean won = call("taking a fetch lease", () -> this.redis.opsForValue()
+			.setIfAbsent(leaseKey(key), token.getBytes(StandardCharsets.UTF_8), this.shared.leaseTtl()));
+		return Boolean.TRUE.equals(won) ? new Lease(key, token) : null;
+	}
+
+	boolean isLeased(PageKey key) {
+		return Boolean.TRUE.equals(call("reading a fetch lease", () -> this.redis.hasKey(leaseKey(key))));
+	}
+
+	/** Extends a lease this replica holds. @return whether it still held it */
+	boolean renew(Lease lease) {
+		Long renewed = call("renewing a fetch lease", () -> this.redis.execute(RENEW, List.of(leaseKey(lease.key())),
+				lease.token().getBytes(StandardCharsets.UTF_8),
+				Long.toString(this.shared.leaseTtl().toMillis()).getBytes(StandardCharsets.UTF_8)));
+		return renewed != null && renewed == 1;
+	}
+
+	/** Gives a lease up, if this replica still holds it; never fails (an unreleased lease expires by itself). */
+	void release(Lease lease) {
+		try {
+			this.redis.execute(RELEASE, List.of(leaseKey(lease.key())), lease.token().getBytes(StandardCharsets.UTF_8));
+		}
+		catch (DataAccessException ex) {
+			log.warn("Could not release the fetch lease of {}; it expires in {}", lease.key(), this.shared.leaseTtl());
+		}
+	}
+
+	/** Marks an influencer's deeper pages fetched before {@code before} superseded, here and on every replica. */
+	void supersede(String userId, Instant before) {
+		call("superseding cached pages", () -> {
+			this.redis.opsForHash().put(pagesKey(userId), SUPERSEDED_BEFORE, before.toString().getBytes(StandardCharsets.UTF_8));
+			return publish(Invalidation.superseded(userId, before));
+		});
+	}
+
+	/** Drops an influencer's pages here and has every replica drop its own copies. */
+	void purge(String userId) {
+		call("purging cached pages", () -> {
+			this.redis.delete(pagesKey(userId));
+			return publish(Invalidation.purged(userId));
+		});
+	}
+
+	/** Drops every page here and has every replica drop its own copies. */
+	void purgeAll() {
+		call("purging cached pages", () -> {
+			List<String> keys = new ArrayList<>();
+			ScanOptions pattern = ScanOptions.scanOptions().match(this.shared.key("pages:*")).count(1000).build();
+			try (Cursor<String> cursor = this.redis.scan(pattern)) {
+				cursor.forEachRemaining(keys::add);
+			}
+			if (!keys.isEmpty()) {
+				this.redis.delete(keys);
+			}
+			return publish(Invalidation.purgedAll());
+		});
+	}
+
+	private Long publish(Invalidation invalidation) {
+		return this.redis.convertAndSend(invalidationChannel(), invalidation.encoded().getBytes(StandardCharsets.UTF_8));
+	}
+
+	private String pagesKey(String userId) {
+		return this.shared.key("pages:" + userId);
+	}
+
+	private String leaseKey(PageKey key) {
+		return this.shared.key("lease:" + key.userId() + ":" + key.page());
+	}
+
+	private static <T> T call(String what, Supplier<T> command) {
+		try {
+			return command.get();
+		}
+		catch (DataAccessException ex) {
+			throw new SharedStateUnavailable(what, ex);
+		}
+	}
+
+	/** A replica's claim to fetch one page. */
+	record Lease(PageKey key, String token) {
+	}
+
+}

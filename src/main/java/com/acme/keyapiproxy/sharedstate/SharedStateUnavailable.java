@@ -1,0 +1,13 @@
+package com.acme.keyapiproxy.sharedstate;
+
+/**
+ * Redis could not be reached (or did not answer in time) for state every replica must agree on. A miss that meets
+ * it is refused rather than sent to KeyAPI unaccounted; it carries no stack trace, as it is an expected outcome.
+ */
+public final class SharedStateUnavailable extends RuntimeException {
+
+	public SharedStateUnavailable(String what, Throwable cause) {
+		super("The shared state (Redis) is unreachable: " + what, cause, false, false);
+	}
+
+}

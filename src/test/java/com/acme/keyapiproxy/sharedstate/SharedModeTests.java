@@ -1,0 +1,217 @@
+package com.acme.keyapiproxy.sharedstate;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.jayway.jsonpath.JsonPath;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+import com.acme.keyapiproxy.support.Concurrently;
+import com.acme.keyapiproxy.support.KeyApiStubs;
+import com.acme.keyapiproxy.support.KeyApiWireMock;
+import com.acme.keyapiproxy.support.ProxyClient;
+import com.acme.keyapiproxy.support.ProxyReplicas;
+import com.acme.keyapiproxy.support.SharedRedis;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Three replicas in shared mode, one Redis, one KeyAPI: they behave as one proxy. Each test uses its own influencer
+ * ids; calls are spread over the replicas round-robin.
+ */
+@Tag("shared-mode")
+class SharedModeTests {
+
+	static final String[] ALPHA = { "Authorization", "Bearer alpha-token" };
+
+	static final String[] BETA = { "Authorization", "Bearer beta-token" };
+
+	private static final WireMockServer keyApi = KeyApiWireMock.server();
+
+	private static ProxyReplicas replicas;
+
+	@BeforeAll
+	static void startThreeReplicas() {
+		replicas = new ProxyReplicas(SharedRedis.get(), "keyapi.rate-limit.qps=5", "keyapi.rate-limit.max-wait=40s",
+				"proxy.shared.lease-ttl=1s",
+				"proxy.teams.alpha.token-sha256=a336d9b1d8b8647875238537ca5087b0ea335afd2032936aecdffc3e4b13f720",
+				"proxy.teams.beta.token-sha256=863d63c0bd3a94bfca84ed2063a7355a226faff82ca50b90158bf183aa1a9e61",
+				"proxy.teams.beta.monthly-credits=1");
+		for (int i = 0; i < 3; i++) {
+			replicas.start();
+		}
+	}
+
+	@AfterAll
+	static void stopReplicas() {
+		if (replicas != null) {
+			replicas.close();
+		}
+	}
+
+	@BeforeEach
+	void resetKeyApi() {
+		keyApi.resetAll();
+		keyApi.stubFor(KeyApiStubs.anyLivestreams().willReturn(KeyApiStubs.itemsOfSize(10)));
+	}
+
+	@Test
+	void twoHundredCallersOfOnePageOverThreeReplicasCostOneUpstreamCallAndOneCredit() throws Exception {
+		List<HttpResponse<String>> responses = Concurrently.run(200,
+				(caller) -> replica(caller).get("/influencers/7100000000000000001/livestreams", ALPHA));
+
+		assertThat(responses).allSatisfy((response) -> assertThat(response.statusCode()).isEqualTo(200));
+		assertThat(responses.stream().map(HttpResponse::body).distinct()).hasSize(1);
+		assertThat(upstreamCallsFor("7100000000000000001")).isEqualTo(1);
+		assertThat(responses.stream().mapToInt(SharedModeTests::creditsCharged).sum()).isEqualTo(1);
+	}
+
+	@Test
+	void aFetchSlowerThanTheLeaseKeepsItsLeaseAndTheOtherReplicasWaitForIt() throws Exception {
+		keyApi.stubFor(KeyApiStubs.livestreams("7100000000000000004")
+			.willReturn(KeyApiStubs.itemsOfSize(10).withFixedDelay(2500)));
+
+		List<HttpResponse<String>> responses = Concurrently.run(30,
+				(caller) -> replica(caller).get("/influencers/7100000000000000004/livestreams", ALPHA));
+
+		assertThat(responses).allSatisfy((response) -> assertThat(response.statusCode()).isEqualTo(200));
+		assertThat(upstreamCallsFor("7100000000000000004")).as("the lease (1 s) was renewed while KeyAPI took 2.5 s")
+			.isEqualTo(1);
+	}
+
+	@Test
+	void aLeaseLeftByADeadReplicaIsTakenOverWhenItExpires() {
+		StringRedisTemplate redis = replicas.roundRobin(0).context().getBean(StringRedisTemplate.class);
+		redis.opsForValue().set(replicas.keyPrefix() + "lease:7100000000000000005:1", "a-replica-that-died",
+				Duration.ofMillis(800));
+
+		long started = System.nanoTime();
+		HttpResponse<String> response = replica(1).get("/influencers/7100000000000000005/livestreams", ALPHA);
+
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).as("waited for the lease to expire")
+			.isGreaterThanOrEqualTo(Duration.ofMillis(500));
+		assertThat(upstreamCallsFor("7100000000000000005")).isEqualTo(1);
+	}
+
+	@Test
+	void aPageOneReplicaPaidForIsAHitOnTheOthers() {
+		HttpResponse<String> miss = replicas.roundRobin(0).client().get("/influencers/7100000000000000002/livestreams", ALPHA);
+		HttpResponse<String> second = replicas.roundRobin(1).client().get("/influencers/7100000000000000002/livestreams", ALPHA);
+		HttpResponse<String> third = replicas.roundRobin(2).client().get("/influencers/7100000000000000002/livestreams", ALPHA);
+
+		assertThat(miss.headers().firstValue("Cache-Status")).hasValueSatisfying((status) -> assertThat(status).contains("miss"));
+		for (HttpResponse<String> hit : List.of(second, third)) {
+			assertThat(hit.statusCode()).isEqualTo(200);
+			assertThat(hit.headers().firstValue("Cache-Status")).hasValueSatisfying(
+					(status) -> assertThat(status).startsWith("keyapi-proxy; hit;").doesNotContain("stale"));
+			assertThat(hit.headers().firstValue("Credits-Charged")).hasValue("0");
+			assertThat(hit.headers().firstValue("ETag")).isEqualTo(miss.headers().firstValue("ETag"));
+			assertThat(hit.body()).isEqualTo(miss.body());
+		}
+		assertThat(upstreamCallsFor("7100000000000000002")).isEqualTo(1);
+	}
+
+	@Test
+	void aPurgeOnOneReplicaRemovesThePageFromEveryReplica() {
+		String path = "/influencers/7100000000000000003/livestreams";
+		for (ProxyReplicas.Replica replica : replicas.all()) {
+			assertThat(replica.client().get(path, ALPHA).statusCode()).isEqualTo(200);
+		}
+		assertThat(upstreamCallsFor("7100000000000000003")).isEqualTo(1);
+
+		HttpResponse<String> purged = replicas.roundRobin(0).client()
+			.management("DELETE", "/actuator/pagecache?userId=7100000000000000003");
+		assertThat(purged.statusCode()).isEqualTo(200);
+
+		// Published to the others asynchronously: each must see the purge before its next request is a hit.
+		com.acme.keyapiproxy.support.Eventually.until("replica 3 has dropped the purged page",
+				java.time.Duration.ofSeconds(5), () -> replicas.roundRobin(2).client()
+					.get(path, "Authorization", "Bearer alpha-token", "Cache-Control", "only-if-cached").statusCode() == 504);
+		HttpResponse<String> after = replicas.roundRobin(2).client().get(path, ALPHA);
+		assertThat(after.headers().firstValue("Cache-Status")).hasValueSatisfying((status) -> assertThat(status).contains("miss"));
+		assertThat(upstreamCallsFor("7100000000000000003")).isEqualTo(2);
+	}
+
+	@Test
+	void aTeamWithOneCreditLeftAndFiftyMissesOverThreeReplicasGetsExactlyOneAnswer() throws Exception {
+		List<HttpResponse<String>> responses = Concurrently.run(50,
+				(caller) -> replica(caller).get("/influencers/" + (7200000000000000000L + caller) + "/livestreams", BETA));
+
+		assertThat(responses.stream().filter((response) -> response.statusCode() == 200)).hasSize(1);
+		assertThat(responses.stream().filter((response) -> response.statusCode() == 429))
+			.hasSize(49)
+			.allSatisfy((refused) -> assertThat(refused.body()).contains("team_budget_exhausted"));
+		assertThat(keyApi.findAll(getRequestedFor(urlPathEqualTo(KeyApiStubs.PATH)))).hasSize(1);
+		for (ProxyReplicas.Replica replica : replicas.all()) {
+			assertThat(replica.client().get("/usage", BETA).body()).contains("\"credits_spent\":1,");
+		}
+	}
+
+	@Test
+	void oneHundredTwentyMissesOverThreeReplicasNeverExceedTheQpsAtKeyApi() throws Exception {
+		warmUp();
+
+		List<HttpResponse<String>> responses = Concurrently.run(120,
+				(caller) -> replica(caller).get("/influencers/" + (7300000000000000000L + caller) + "/livestreams", ALPHA));
+
+		assertThat(responses).allSatisfy((response) -> assertThat(response.statusCode()).isEqualTo(200));
+		List<Long> arrivals = keyApi.findAll(getRequestedFor(urlPathEqualTo(KeyApiStubs.PATH)))
+			.stream()
+			.map((request) -> request.getLoggedDate().getTime())
+			.sorted()
+			.toList();
+		assertThat(arrivals).hasSize(120);
+		for (int i = 0; i + 5 < arrivals.size(); i++) {
+			assertThat(arrivals.get(i + 5) - arrivals.get(i))
+				.as("ms between request %d and request %d at KeyAPI", i, i + 5)
+				.isGreaterThanOrEqualTo(1000);
+		}
+		for (ProxyReplicas.Replica replica : replicas.all()) {
+			assertThat(replica.client().metric("keyapi_proxy_upstream_requests_total", "status=\"429\"")).isZero();
+		}
+	}
+
+	@Test
+	void healthAndReadinessIncludeRedis() {
+		for (ProxyReplicas.Replica replica : replicas.all()) {
+			String health = replica.client().management("/actuator/health").body();
+			assertThat(JsonPath.<String>read(health, "$.components.redis.status")).isEqualTo("UP");
+			String readiness = replica.client().management("/actuator/health/readiness").body();
+			assertThat(JsonPath.<String>read(readiness, "$.components.redis.status")).isEqualTo("UP");
+		}
+	}
+
+	/** Both the proxies and WireMock are cold at first, and WireMock's stamps then bunch up: warm them first. */
+	private static void warmUp() {
+		for (int i = 0; i < 12; i++) {
+			replica(i).get("/influencers/" + (7390000000000000000L + i) + "/livestreams", ALPHA);
+		}
+		keyApi.resetRequests();
+	}
+
+	private static ProxyClient replica(int caller) {
+		return replicas.roundRobin(caller).client();
+	}
+
+	private static int upstreamCallsFor(String userId) {
+		return keyApi.findAll(getRequestedFor(urlPathEqualTo(KeyApiStubs.PATH)).withQueryParam("user_id", equalTo(userId)))
+			.size();
+	}
+
+	private static int creditsCharged(HttpResponse<String> response) {
+		return Integer.parseInt(response.headers().firstValue("Credits-Charged").orElse("0"));
+	}
+
+}

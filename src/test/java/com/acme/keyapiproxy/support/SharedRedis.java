@@ -1,0 +1,35 @@
+package com.acme.keyapiproxy.support;
+
+/**
+ * The Redis the shared-mode tests run against: Debian's {@code redis-server} started on loopback by the tests
+ * ({@link LocalRedisServer}, the default), or a {@code redis:7} container when run with {@code -Ptestcontainers}
+ * ({@link ContainerRedis}).
+ */
+public interface SharedRedis {
+
+	/** The value for {@code spring.data.redis.url}. */
+	String url();
+
+	/** Makes Redis unreachable (the data stays, as after a crash with AOF). */
+	void stop();
+
+	/** Makes it reachable again, at the same address and with the same data. */
+	void start();
+
+	/** The one Redis of this test run, started on first use and stopped when the JVM ends. */
+	static SharedRedis get() {
+		return Holder.INSTANCE;
+	}
+
+	/** Lazily started, once per JVM. */
+	final class Holder {
+
+		private static final SharedRedis INSTANCE = "testcontainers".equals(System.getProperty("keyapi.test.redis"))
+				? ContainerRedis.startRedis7() : LocalRedisServer.startOnLoopback();
+
+		private Holder() {
+		}
+
+	}
+
+}
