@@ -333,7 +333,7 @@ public class PageCache implements DisposableBean {
 					mine.complete(page);
 					return;
 				}
-				SharedPages.Lease lease = this.shared.isLeased(key) ? null : this.shared.tryLease(key);
+				SharedPages.Lease lease = this.shared.tryLease(key);
 				if (lease != null) {
 					load(key, previous, loader, mine, lease);
 					return;
