@@ -112,9 +112,15 @@ public class Budget implements AutoCloseable {
 				this.ledger.add(reservation.team(), reservation.period(), creditsCharged - 1L, creditsCharged > 1);
 			}
 			catch (SharedStateUnavailable unreachable) {
-				// The answer must not fail for it; a lost refund over-counts, which is the safe side.
-				log.warn("Could not settle a reservation of team {} ({} credits charged): {}", reservation.team(),
-						creditsCharged, unreachable.getMessage());
+				// The answer must not fail for it. A lost refund over-counts, the safe side; a lost extra charge (a
+				// miss KeyAPI charged twice) under-counts, and is logged so it can be added by hand.
+				if (creditsCharged > 1) {
+					log.error("Could not record {} more credits of team {} for {}: {}", creditsCharged - 1,
+							reservation.team(), reservation.period(), unreachable.getMessage());
+				}
+				else {
+					log.warn("Could not refund a credit of team {}: {}", reservation.team(), unreachable.getMessage());
+				}
 			}
 		}
 		if (creditsCharged > 0) {

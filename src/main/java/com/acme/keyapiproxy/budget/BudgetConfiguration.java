@@ -16,9 +16,7 @@ class BudgetConfiguration {
 	@Bean
 	@ConditionalOnSharedMode
 	CreditLedger sharedCreditLedger(StringRedisTemplate redis, SharedStateProperties shared, BudgetProperties budget) {
-		RedisCreditLedger ledger = new RedisCreditLedger(redis, shared);
-		ledger.importOnce(budget.file());
-		return ledger;
+		return RedisCreditLedger.importingOnce(redis, shared, budget.file());
 	}
 
 	@Bean

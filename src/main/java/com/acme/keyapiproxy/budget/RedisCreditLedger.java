@@ -1,11 +1,15 @@
 package com.acme.keyapiproxy.budget;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
@@ -60,17 +64,49 @@ final class RedisCreditLedger implements CreditLedger {
 			return 1
 			""", Long.class);
 
+	private static final Duration IMPORT_RETRY = Duration.ofSeconds(1);
+
 	private final StringRedisTemplate redis;
 
 	private final SharedStateProperties shared;
+
+	/** Retries the import of the single-instance ledger while Redis cannot be reached; {@code null} when done. */
+	private volatile @Nullable ScheduledExecutorService importRetries;
 
 	RedisCreditLedger(StringRedisTemplate redis, SharedStateProperties shared) {
 		this.redis = redis;
 		this.shared = shared;
 	}
 
+	/**
+	 * A ledger that first adds a single-instance ledger file's credits to the shared ledger, unless some replica did
+	 * that before (then the file is ignored). When Redis cannot be reached now, the replica still starts; the import
+	 * is retried every second, and until it is done no credit is reserved here (the allowances could not be checked
+	 * against the imported spend).
+	 * @throws IllegalStateException when the file cannot be read (never reset automatically)
+	 */
+	static RedisCreditLedger importingOnce(StringRedisTemplate redis, SharedStateProperties shared, Path file) {
+		RedisCreditLedger ledger = new RedisCreditLedger(redis, shared);
+		Map<YearMonth, Map<String, Long>> months = JournalCreditLedger.read(file);
+		if (months.isEmpty()) {
+			return ledger;
+		}
+		try {
+			ledger.importOnce(file, months);
+		}
+		catch (SharedStateUnavailable unreachable) {
+			log.warn("Cannot import the single-instance credit ledger {} now ({}); retrying every {}, and reserving no "
+					+ "credit until it is done", file, unreachable.getMessage(), IMPORT_RETRY);
+			ledger.retryImport(file, months);
+		}
+		return ledger;
+	}
+
 	@Override
 	public long reserveOne(String team, YearMonth period, @Nullable Long teamLimit, @Nullable Long organisationLimit) {
+		if (this.importRetries != null) {
+			throw new SharedStateUnavailable("the single-instance ledger is not imported yet", null);
+		}
 		Long verdict = call("reserving a credit", () -> this.redis.execute(RESERVE_ONE, List.of(monthKey(period)), team,
 				limit(teamLimit), limit(organisationLimit)));
 		if (verdict != null && verdict != 0) {
@@ -99,12 +135,11 @@ final class RedisCreditLedger implements CreditLedger {
 	}
 
 	/**
-	 * Adds a single-instance ledger file's credits to the shared ledger, the first time any replica does it; later
-	 * calls (this replica's next start, or another replica's) change nothing.
+	 * Adds a single-instance ledger's credits to the shared ledger, the first time any replica does it; later calls
+	 * (this replica's next start, or another replica's) change nothing.
 	 * @return whether this call imported it
 	 */
-	boolean importOnce(Path file) {
-		Map<YearMonth, Map<String, Long>> months = JournalCreditLedger.read(file);
+	boolean importOnce(Path file, Map<YearMonth, Map<String, Long>> months) {
 		List<String> keys = new ArrayList<>();
 		List<String> args = new ArrayList<>();
 		keys.add(this.shared.key("credits:imported"));
@@ -114,9 +149,6 @@ final class RedisCreditLedger implements CreditLedger {
 			args.add(team);
 			args.add(Long.toString(credits));
 		}));
-		if (keys.size() == 1) {
-			return false;
-		}
 		Long imported = call("importing the ledger file",
 				() -> this.redis.execute(IMPORT_ONCE, keys, args.toArray()));
 		boolean done = imported != null && imported == 1;
@@ -130,9 +162,32 @@ final class RedisCreditLedger implements CreditLedger {
 		return done;
 	}
 
+	private void retryImport(Path file, Map<YearMonth, Map<String, Long>> months) {
+		ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "ledger-import");
+			thread.setDaemon(true);
+			return thread;
+		});
+		this.importRetries = retries;
+		retries.scheduleWithFixedDelay(() -> {
+			try {
+				importOnce(file, months);
+				this.importRetries = null;
+				retries.shutdown();
+			}
+			catch (SharedStateUnavailable stillUnreachable) {
+				// Next second.
+			}
+		}, IMPORT_RETRY.toMillis(), IMPORT_RETRY.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
 	@Override
 	public void close() {
 		// The connection belongs to Spring.
+		ScheduledExecutorService retries = this.importRetries;
+		if (retries != null) {
+			retries.shutdownNow();
+		}
 	}
 
 	private String monthKey(YearMonth period) {

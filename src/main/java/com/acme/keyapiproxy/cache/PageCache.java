@@ -47,8 +47,10 @@ import org.springframework.stereotype.Component;
 @Component
 public class PageCache implements DisposableBean {
 
-	/** How often a replica waiting for another's fetch looks for the page. */
+	/** How soon a replica waiting for another's fetch first looks for the page; then twice as long each time. */
 	static final Duration SHARED_POLL = Duration.ofMillis(20);
+
+	static final Duration SHARED_POLL_MAX = Duration.ofMillis(250);
 
 	private static final Logger log = LoggerFactory.getLogger(PageCache.class);
 
@@ -64,8 +66,14 @@ public class PageCache implements DisposableBean {
 	/** The second level and the fetch leases in shared mode; {@code null} for a single instance. */
 	private final @Nullable SharedPages shared;
 
-	/** Polls for pages other replicas are fetching and renews this replica's leases (shared mode only). */
+	/**
+	 * Looks for pages other replicas are fetching, and stores fetched pages in Redis before giving their leases up,
+	 * off the threads that deliver KeyAPI's answers (shared mode only).
+	 */
 	private final @Nullable ScheduledExecutorService sharedWork;
+
+	/** Renews this replica's leases, on a thread of its own so that no wait delays a renewal (shared mode only). */
+	private final @Nullable ScheduledExecutorService leaseRenewals;
 
 	PageCache(CacheProperties properties, Clock clock, MeterRegistry meterRegistry) {
 		this(properties, clock, meterRegistry, (SharedPages) null, (RedisMessageListenerContainer) null);
@@ -82,14 +90,13 @@ public class PageCache implements DisposableBean {
 		this.clock = clock;
 		this.ttl = properties.ttl();
 		this.shared = shared;
-		this.sharedWork = (shared != null) ? Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "pagecache-shared");
-			thread.setDaemon(true);
-			return thread;
-		}) : null;
+		this.sharedWork = (shared != null) ? Executors.newScheduledThreadPool(2, daemon("pagecache-shared")) : null;
+		this.leaseRenewals = (shared != null) ? Executors.newSingleThreadScheduledExecutor(daemon("pagecache-leases"))
+				: null;
 		if (shared != null && listeners != null) {
 			listeners.addMessageListener((message, pattern) -> applyFromAnotherReplica(message.getBody()),
 					new ChannelTopic(shared.invalidationChannel()));
+			this.sharedWork.execute(() -> listenForInvalidations(listeners));
 		}
 		Duration retention = properties.ttl().plus(properties.staleTtl());
 		this.pages = Caffeine.newBuilder()
@@ -178,10 +185,17 @@ public class PageCache implements DisposableBean {
 	 */
 	public int supersede(String userId, int exceptPage) {
 		Instant before = this.clock.instant();
+		int marked = supersedeLocally(userId, exceptPage, before);
 		if (this.shared != null && exceptPage == 1) {
-			this.shared.supersede(userId, before);
+			try {
+				this.shared.supersede(userId, before);
+			}
+			catch (RuntimeException unreachable) {
+				log.warn("Could not mark influencer {}'s deeper pages superseded on the other replicas: {}", userId,
+						unreachable.getMessage());
+			}
 		}
-		return supersedeLocally(userId, exceptPage, before);
+		return marked;
 	}
 
 	private int supersedeLocally(String userId, int exceptPage, Instant before) {
@@ -247,21 +261,59 @@ public class PageCache implements DisposableBean {
 			load(key, previous, loader, mine, null);
 			return new Lookup(mine, Origin.LOADED);
 		}
+		Instant known = (sharedPage != null) ? sharedPage.fetchedAt() : null;
 		SharedPages.Lease lease;
 		try {
 			lease = this.shared.tryLease(key);
 		}
 		catch (RuntimeException unreachable) {
+			fallBack(mine, previous, unreachable);
+			return new Lookup(mine, Origin.LOADED);
+		}
+		if (lease == null) {
+			awaitAnotherReplica(key, acceptable, known, previous, loader, mine, SHARED_POLL);
+			return new Lookup(mine, Origin.JOINED);
+		}
+		loadUnderLease(key, acceptable, known, previous, loader, mine, lease);
+		return new Lookup(mine, Origin.LOADED);
+	}
+
+	/**
+	 * With the lease won: unless the page appeared in Redis meanwhile (its fetcher stored it and gave the lease up
+	 * between this replica's look and its claim), loads it.
+	 */
+	private void loadUnderLease(PageKey key, Predicate<StoredPage> acceptable, @Nullable Instant known,
+			@Nullable StoredPage previous, Function<@Nullable StoredPage, CompletableFuture<StoredPage>> loader,
+			CompletableFuture<StoredPage> mine, SharedPages.Lease lease) {
+		StoredPage appeared;
+		try {
+			appeared = this.shared.get(key, this.clock.instant());
+		}
+		catch (RuntimeException unreachable) {
+			appeared = null;
+		}
+		if (appeared != null && isAnswerFor(appeared, acceptable, known)) {
+			this.shared.release(lease);
+			mine.complete(appeared);
+			return;
+		}
+		load(key, previous, loader, mine, lease);
+	}
+
+	/** A page in Redis answers a waiting caller if it is acceptable, or newer than the one there when it began. */
+	private static boolean isAnswerFor(StoredPage page, Predicate<StoredPage> acceptable, @Nullable Instant known) {
+		return acceptable.test(page) || known == null || page.fetchedAt().isAfter(known);
+	}
+
+	/** Redis failed: a page already stored here, however old, is better than an error. */
+	private static void fallBack(CompletableFuture<StoredPage> mine, @Nullable StoredPage previous,
+			RuntimeException unreachable) {
+		if (previous != null) {
+			mine.complete(previous);
+		}
+		else {
 			mine.completeExceptionally(unreachable);
-			return new Lookup(mine, Origin.LOADED);
 		}
-		if (lease != null) {
-			load(key, previous, loader, mine, lease);
-			return new Lookup(mine, Origin.LOADED);
-		}
-		Instant known = (sharedPage != null) ? sharedPage.fetchedAt() : null;
-		awaitAnotherReplica(key, acceptable, known, previous, loader, mine);
-		return new Lookup(mine, Origin.JOINED);
 	}
 
 	/**
@@ -280,25 +332,36 @@ public class PageCache implements DisposableBean {
 			loaded = CompletableFuture.failedFuture(ex);
 		}
 		loaded.whenComplete((page, failure) -> {
-			if (lease != null) {
-				renewal.cancel(false);
-				if (failure == null && page != previous) {
-					storeShared(key, page);
+			try {
+				if (lease != null) {
+					renewal.cancel(false);
+					boolean fetched = failure == null && page != previous;
+					this.sharedWork.execute(() -> {
+						try {
+							if (fetched) {
+								storeShared(key, page);
+							}
+						}
+						finally {
+							this.shared.release(lease);
+						}
+					});
 				}
-				this.shared.release(lease);
 			}
-			if (failure != null) {
-				mine.completeExceptionally(failure);
-			}
-			else {
-				mine.complete(page);
+			finally {
+				if (failure != null) {
+					mine.completeExceptionally(failure);
+				}
+				else {
+					mine.complete(page);
+				}
 			}
 		});
 	}
 
 	private ScheduledFuture<?> renewWhileLoading(SharedPages.Lease lease) {
 		long every = Math.max(1, this.shared.leaseTtl().toMillis() / 3);
-		return this.sharedWork.scheduleWithFixedDelay(() -> {
+		return this.leaseRenewals.scheduleWithFixedDelay(() -> {
 			try {
 				if (!this.shared.renew(lease)) {
 					log.warn("The fetch lease of {} expired while it was being fetched", lease.key());
@@ -320,30 +383,33 @@ public class PageCache implements DisposableBean {
 	}
 
 	/**
-	 * Another replica holds the lease: waits for the page it fetches (one newer than {@code known}, or an acceptable
-	 * one) to appear in the shared cache; takes the fetch over when the lease is gone without one.
+	 * Another replica holds the lease: waits for the page it fetches (an acceptable one, or one newer than
+	 * {@code known}) to appear in Redis, looking again after {@code delay} (doubling up to {@link #SHARED_POLL_MAX});
+	 * takes the fetch over when the lease is gone without one (its holder died or failed).
 	 */
 	private void awaitAnotherReplica(PageKey key, Predicate<StoredPage> acceptable, @Nullable Instant known,
 			@Nullable StoredPage previous, Function<@Nullable StoredPage, CompletableFuture<StoredPage>> loader,
-			CompletableFuture<StoredPage> mine) {
+			CompletableFuture<StoredPage> mine, Duration delay) {
 		this.sharedWork.schedule(() -> {
 			try {
 				StoredPage page = this.shared.get(key, this.clock.instant());
-				if (page != null && (acceptable.test(page) || known == null || page.fetchedAt().isAfter(known))) {
+				if (page != null && isAnswerFor(page, acceptable, known)) {
 					mine.complete(page);
 					return;
 				}
 				SharedPages.Lease lease = this.shared.tryLease(key);
 				if (lease != null) {
-					load(key, previous, loader, mine, lease);
+					loadUnderLease(key, acceptable, known, previous, loader, mine, lease);
 					return;
 				}
-				awaitAnotherReplica(key, acceptable, known, previous, loader, mine);
+				Duration longer = delay.multipliedBy(2);
+				awaitAnotherReplica(key, acceptable, known, previous, loader, mine,
+						(longer.compareTo(SHARED_POLL_MAX) < 0) ? longer : SHARED_POLL_MAX);
 			}
 			catch (RuntimeException unreachable) {
-				mine.completeExceptionally(unreachable);
+				fallBack(mine, previous, unreachable);
 			}
-		}, SHARED_POLL.toMillis(), TimeUnit.MILLISECONDS);
+		}, delay.toMillis(), TimeUnit.MILLISECONDS);
 	}
 
 	/**
@@ -372,6 +438,20 @@ public class PageCache implements DisposableBean {
 		return page;
 	}
 
+	/**
+	 * Starts receiving other replicas' invalidations, retrying every second while Redis cannot be reached (once
+	 * started, the container recovers its subscription by itself).
+	 */
+	private void listenForInvalidations(RedisMessageListenerContainer listeners) {
+		try {
+			listeners.start();
+		}
+		catch (RuntimeException unreachable) {
+			log.warn("Cannot subscribe to cache invalidations yet ({}); retrying", unreachable.getMessage());
+			this.sharedWork.schedule(() -> listenForInvalidations(listeners), 1, TimeUnit.SECONDS);
+		}
+	}
+
 	/** Applies a purge or supersession published by a replica (this one's own included: applying twice is harmless). */
 	private void applyFromAnotherReplica(byte[] message) {
 		Invalidation invalidation;
@@ -395,10 +475,11 @@ public class PageCache implements DisposableBean {
 
 	/** Drops every page of one influencer, on every replica. @return how many were dropped here */
 	long invalidateInfluencer(String userId) {
+		long dropped = invalidateLocally(userId);
 		if (this.shared != null) {
 			this.shared.purge(userId);
 		}
-		return invalidateLocally(userId);
+		return dropped;
 	}
 
 	private long invalidateLocally(String userId) {
@@ -409,11 +490,11 @@ public class PageCache implements DisposableBean {
 
 	/** Drops every page, on every replica. @return how many were dropped here */
 	long invalidateAll() {
+		long size = this.pages.synchronous().estimatedSize();
+		this.pages.synchronous().invalidateAll();
 		if (this.shared != null) {
 			this.shared.purgeAll();
 		}
-		long size = this.pages.synchronous().estimatedSize();
-		this.pages.synchronous().invalidateAll();
 		return size;
 	}
 
@@ -421,6 +502,7 @@ public class PageCache implements DisposableBean {
 	public void destroy() {
 		if (this.sharedWork != null) {
 			this.sharedWork.shutdownNow();
+			this.leaseRenewals.shutdownNow();
 		}
 	}
 
@@ -435,6 +517,14 @@ public class PageCache implements DisposableBean {
 
 	private static @Nullable StoredPage completed(@Nullable CompletableFuture<StoredPage> future) {
 		return (future != null && future.isDone() && !future.isCompletedExceptionally()) ? future.join() : null;
+	}
+
+	private static java.util.concurrent.ThreadFactory daemon(String name) {
+		return (task) -> {
+			Thread thread = new Thread(task, name);
+			thread.setDaemon(true);
+			return thread;
+		};
 	}
 
 	private static @Nullable StoredPage newer(@Nullable StoredPage one, @Nullable StoredPage other) {

@@ -44,6 +44,8 @@ final class SharedPages {
 
 	private static final Logger log = LoggerFactory.getLogger(SharedPages.class);
 
+	private static final Duration UNREACHABLE_FOR = Duration.ofSeconds(1);
+
 	private static final RedisScript<Long> RELEASE = RedisScript.of("""
 			if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 			return 0
@@ -64,6 +66,9 @@ final class SharedPages {
 	private final String holder = UUID.randomUUID().toString();
 
 	private final AtomicLong leases = new AtomicLong();
+
+	/** Until when ({@code nanoTime}) calls fail at once, after one failed. */
+	private volatile long unreachableUntil = System.nanoTime();
 
 	SharedPages(RedisConnectionFactory connections, SharedStateProperties shared, CacheProperties cache) {
 		this.redis = new RedisTemplate<>();
@@ -147,7 +152,7 @@ final class SharedPages {
 		try {
 			this.redis.execute(RELEASE, List.of(leaseKey(lease.key())), lease.token().getBytes(StandardCharsets.UTF_8));
 		}
-		catch (DataAccessException ex) {
+		catch (RuntimeException ex) {
 			log.warn("Could not release the fetch lease of {}; it expires in {}", lease.key(), this.shared.leaseTtl());
 		}
 	}
@@ -195,11 +200,19 @@ final class SharedPages {
 		return this.shared.key("lease:" + key.userId() + ":" + key.page());
 	}
 
-	private static <T> T call(String what, Supplier<T> command) {
+	/**
+	 * Runs a Redis command; for a second after one failed, fails at once instead: a Redis that hangs (no connection
+	 * reset, so Lettuce has not noticed) must not cost every hit and miss a timeout of its own.
+	 */
+	private <T> T call(String what, Supplier<T> command) {
+		if (System.nanoTime() - this.unreachableUntil < 0) {
+			throw new SharedStateUnavailable(what + " (it failed less than a second ago)", null);
+		}
 		try {
 			return command.get();
 		}
 		catch (DataAccessException ex) {
+			this.unreachableUntil = System.nanoTime() + UNREACHABLE_FOR.toNanos();
 			throw new SharedStateUnavailable(what, ex);
 		}
 	}

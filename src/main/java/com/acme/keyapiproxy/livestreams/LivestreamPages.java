@@ -151,12 +151,14 @@ public class LivestreamPages {
 		PageCache.Lookup lookup = lookUp(key, team, acceptable, reservation, charged);
 		return lookup.page().handle((page, failure) -> {
 			if (failure != null) {
-				throw failedFor(lookup.origin(), unwrapped(failure), charged.get());
+				throw failedFor(unwrapped(failure), charged.get());
 			}
 			boolean fresh = this.cache.isFresh(page);
 			return switch (lookup.origin()) {
 				case STORED -> new Part(page, fresh ? Delivery.HIT : Delivery.STALE, 0);
-				case JOINED -> new Part(page, fresh ? Delivery.COLLAPSED : Delivery.STALE, 0);
+				// Joined another replica's fetch, or took it over (and paid) when that replica died.
+				case JOINED -> (charged.get() > 0) ? new Part(page, loadedDelivery(page, directives), charged.get())
+						: new Part(page, fresh ? Delivery.COLLAPSED : Delivery.STALE, 0);
 				case LOADED -> new Part(page, loadedDelivery(page, directives), charged.get());
 			};
 		});
@@ -190,11 +192,20 @@ public class LivestreamPages {
 		AtomicReference<@Nullable Reservation> unspent = new AtomicReference<>(reservation);
 		PageCache.Lookup lookup = this.cache.lookup(key, acceptable,
 				(replaced) -> fetch(key, team, unspent.getAndSet(null), charged, replaced));
-		Reservation untaken = (lookup.origin() != PageCache.Origin.LOADED) ? unspent.getAndSet(null) : null;
+		if (lookup.origin() != PageCache.Origin.LOADED) {
+			refundUnspent(unspent);
+		}
+		// The cache may also end a lookup without running the loader (in shared mode, when Redis failed or the page
+		// appeared meanwhile): nothing was spent then either.
+		lookup.page().whenComplete((page, failure) -> refundUnspent(unspent));
+		return lookup;
+	}
+
+	private void refundUnspent(AtomicReference<@Nullable Reservation> unspent) {
+		Reservation untaken = unspent.getAndSet(null);
 		if (untaken != null) {
 			this.budget.settle(untaken, 0);
 		}
-		return lookup;
 	}
 
 	private Predicate<StoredPage> acceptableFor(CacheDirectives directives) {
@@ -224,9 +235,9 @@ public class LivestreamPages {
 		try {
 			paidFor = (reservation != null) ? reservation : this.budget.reserve(team);
 		}
-		catch (BudgetExhausted exhausted) {
+		catch (BudgetExhausted | SharedStateUnavailable refused) {
 			return (replaced != null) ? CompletableFuture.completedFuture(replaced)
-					: CompletableFuture.failedFuture(exhausted);
+					: CompletableFuture.failedFuture(refused);
 		}
 		LivestreamsQuery query = new LivestreamsQuery(key.userId(), key.page(), PageRequest.VENDOR_PAGE_SIZE,
 				team.name(), team.weight());
@@ -313,10 +324,13 @@ public class LivestreamPages {
 		return new IllegalStateException("A part failed but none is failed");
 	}
 
-	/** Only the caller whose miss it was pays for a failed fetch; callers who joined it did not. */
-	private static RuntimeException failedFor(PageCache.Origin origin, Throwable failure, int charged) {
+	/**
+	 * Only the caller whose loader ran pays for a failed fetch ({@code charged} counts its credits); callers who
+	 * joined it did not.
+	 */
+	private static RuntimeException failedFor(Throwable failure, int charged) {
 		RuntimeException runtime = (failure instanceof RuntimeException r) ? r : new CompletionException(failure);
-		return (origin == PageCache.Origin.LOADED && charged > 0) ? new FailedAfterCharge(runtime, charged) : runtime;
+		return (charged > 0) ? new FailedAfterCharge(runtime, charged) : runtime;
 	}
 
 	private static Throwable unwrapped(Throwable failure) {

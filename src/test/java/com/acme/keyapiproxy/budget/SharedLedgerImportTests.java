@@ -3,6 +3,7 @@ package com.acme.keyapiproxy.budget;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.UUID;
@@ -10,6 +11,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+import com.acme.keyapiproxy.support.Eventually;
 import com.acme.keyapiproxy.support.KeyApiStubs;
 import com.acme.keyapiproxy.support.KeyApiWireMock;
 import com.acme.keyapiproxy.support.ProxyClient;
@@ -53,6 +55,36 @@ class SharedLedgerImportTests {
 					"Bearer beta-token").body()).contains("team_budget_exhausted");
 		}
 		assertThat(Files.readAllBytes(file)).as("the ledger file is only read in shared mode").isEqualTo(before);
+	}
+
+	@Test
+	void aReplicaStartsWhileRedisIsDownAndImportsTheLedgerWhenItIsBackBeforeReservingAnything() throws Exception {
+		Path file = Paths.get("target", "test-ledgers", UUID.randomUUID().toString(), "credits");
+		try (JournalCreditLedger single = JournalCreditLedger.open(file)) {
+			single.add("alpha", YearMonth.now(ZoneOffset.UTC), 4, true);
+		}
+		KeyApiWireMock.server().stubFor(KeyApiStubs.anyLivestreams().willReturn(KeyApiStubs.itemsOfSize(10)));
+		SharedRedis redis = SharedRedis.get();
+		try (ProxyReplicas replicas = new ProxyReplicas(redis,
+				"proxy.teams.alpha.token-sha256=a336d9b1d8b8647875238537ca5087b0ea335afd2032936aecdffc3e4b13f720")) {
+			ProxyReplicas.Replica replica;
+			redis.stop();
+			try {
+				replica = replicas.start("proxy.budget.file=" + file);
+				assertThat(replica.client().management("/actuator/health/readiness").statusCode()).isEqualTo(503);
+				assertThat(replica.client().get("/influencers/7500000000000000002/livestreams", "Authorization",
+						"Bearer alpha-token").statusCode()).isEqualTo(503);
+			}
+			finally {
+				redis.start();
+			}
+			Eventually.until("the ledger file is imported", Duration.ofSeconds(20),
+					() -> usage(replica.client(), "alpha").contains("\"credits_spent\":4,"));
+			Eventually.until("a miss is served", Duration.ofSeconds(20),
+					() -> replica.client().get("/influencers/7500000000000000002/livestreams", "Authorization",
+							"Bearer alpha-token").statusCode() == 200);
+			assertThat(usage(replica.client(), "alpha")).contains("\"credits_spent\":5,");
+		}
 	}
 
 	private static String usage(ProxyClient replica, String team) {
