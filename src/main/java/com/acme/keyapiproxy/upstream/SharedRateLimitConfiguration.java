@@ -23,7 +23,8 @@ class SharedRateLimitConfiguration {
 	SharedUpstreamPermits sharedUpstreamPermits(LettuceConnectionFactory connections, StringRedisTemplate commands,
 			DataRedisProperties redis, SharedStateProperties shared, KeyApiProperties keyApi) {
 		return new SharedUpstreamPermits((RedisClient) connections.getRequiredNativeClient(), commands,
-				shared.key("keyapi-rate-limit"), UpstreamSlots.interval(keyApi.rateLimit().qps()), Objects.requireNonNullElse(redis.getTimeout(), Duration.ofSeconds(1)));
+				shared.key("keyapi-rate-limit"),
+				UpstreamSlots.interval(keyApi.rateLimit().qps()).plus(SharedUpstreamPermits.EXTRA_MARGIN), Objects.requireNonNullElse(redis.getTimeout(), Duration.ofSeconds(1)));
 	}
 
 }

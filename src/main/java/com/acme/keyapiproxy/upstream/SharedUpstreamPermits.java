@@ -37,6 +37,13 @@ import com.acme.keyapiproxy.sharedstate.SharedStateUnavailable;
  */
 final class SharedUpstreamPermits implements UpstreamPermits, AutoCloseable {
 
+	/**
+	 * Added to the single instance's safety margin: the gate lets a send go, but the request still has to be written
+	 * by one of several processes, each on its own path to KeyAPI, and a late one lands closer to the next. 25 ms a
+	 * slot in all (125 ms over the five slots of a second at qps 5), for 7 % fewer slots at qps 5.
+	 */
+	static final Duration EXTRA_MARGIN = Duration.ofMillis(15);
+
 	/** KEYS[1] the last send (µs, Redis time); ARGV interval (µs), key lifetime (ms). @return µs still to wait */
 	private static final RedisScript<Long> SEND_GATE = RedisScript.of("""
 			local time = redis.call('TIME')

@@ -185,7 +185,8 @@ final class UpstreamSlots {
 	 * on the dispatcher, outside the lock, as it may be a call to Redis.
 	 */
 	private void takeNextPermit() {
-		this.nextReleaseAt = this.nanoTime.getAsLong();
+		// Until the reservation answers, the best estimate of when it will be due (waits are judged against it).
+		this.nextReleaseAt = this.nanoTime.getAsLong() + this.permits.nanosUntilFree();
 		this.dispatcher.execute(this::reserveNextPermit);
 	}
 
