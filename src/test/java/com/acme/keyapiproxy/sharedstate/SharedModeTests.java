@@ -15,11 +15,13 @@ import org.junit.jupiter.api.Test;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 import com.acme.keyapiproxy.support.Concurrently;
+import com.acme.keyapiproxy.support.Eventually;
 import com.acme.keyapiproxy.support.KeyApiStubs;
 import com.acme.keyapiproxy.support.KeyApiWireMock;
 import com.acme.keyapiproxy.support.ProxyClient;
 import com.acme.keyapiproxy.support.ProxyReplicas;
 import com.acme.keyapiproxy.support.SharedRedis;
+import com.acme.keyapiproxy.upstream.KeyApiArrivals;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -136,12 +138,28 @@ class SharedModeTests {
 		assertThat(purged.statusCode()).isEqualTo(200);
 
 		// Published to the others asynchronously: each must see the purge before its next request is a hit.
-		com.acme.keyapiproxy.support.Eventually.until("replica 3 has dropped the purged page",
-				java.time.Duration.ofSeconds(5), () -> replicas.roundRobin(2).client()
+		Eventually.until("replica 3 has dropped the purged page", Duration.ofSeconds(5), () -> replicas.roundRobin(2).client()
 					.get(path, "Authorization", "Bearer alpha-token", "Cache-Control", "only-if-cached").statusCode() == 504);
 		HttpResponse<String> after = replicas.roundRobin(2).client().get(path, ALPHA);
 		assertThat(after.headers().firstValue("Cache-Status")).hasValueSatisfying((status) -> assertThat(status).contains("miss"));
 		assertThat(upstreamCallsFor("7100000000000000003")).isEqualTo(2);
+	}
+
+	@Test
+	void aPurgeOfEverythingOnOneReplicaEmptiesEveryReplica() {
+		String path = "/influencers/7100000000000000006/livestreams";
+		for (ProxyReplicas.Replica replica : replicas.all()) {
+			assertThat(replica.client().get(path, ALPHA).statusCode()).isEqualTo(200);
+		}
+
+		assertThat(replicas.roundRobin(1).client().management("DELETE", "/actuator/pagecache").statusCode()).isEqualTo(200);
+
+		for (ProxyReplicas.Replica replica : replicas.all()) {
+			Eventually.until("every replica has dropped its pages", Duration.ofSeconds(5), () -> replica.client()
+						.get(path, "Authorization", "Bearer alpha-token", "Cache-Control", "only-if-cached")
+						.statusCode() == 504);
+		}
+		assertThat(upstreamCallsFor("7100000000000000006")).isEqualTo(1);
 	}
 
 	@Test
@@ -167,17 +185,9 @@ class SharedModeTests {
 				(caller) -> replica(caller).get("/influencers/" + (7300000000000000000L + caller) + "/livestreams", ALPHA));
 
 		assertThat(responses).allSatisfy((response) -> assertThat(response.statusCode()).isEqualTo(200));
-		List<Long> arrivals = keyApi.findAll(getRequestedFor(urlPathEqualTo(KeyApiStubs.PATH)))
-			.stream()
-			.map((request) -> request.getLoggedDate().getTime())
-			.sorted()
-			.toList();
+		List<Long> arrivals = KeyApiArrivals.sortedMillis(keyApi);
 		assertThat(arrivals).hasSize(120);
-		for (int i = 0; i + 5 < arrivals.size(); i++) {
-			assertThat(arrivals.get(i + 5) - arrivals.get(i))
-				.as("ms between request %d and request %d at KeyAPI", i, i + 5)
-				.isGreaterThanOrEqualTo(1000);
-		}
+		KeyApiArrivals.assertAtMostPerSlidingSecond(arrivals, 5);
 		for (ProxyReplicas.Replica replica : replicas.all()) {
 			assertThat(replica.client().metric("keyapi_proxy_upstream_requests_total", "status=\"429\"")).isZero();
 		}

@@ -12,7 +12,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** When requests reached WireMock's KeyAPI, and whether any sliding second held too many. */
-final class KeyApiArrivals {
+public final class KeyApiArrivals {
 
 	private KeyApiArrivals() {
 	}
@@ -29,7 +29,7 @@ final class KeyApiArrivals {
 		keyApi.resetRequests();
 	}
 
-	static List<Long> sortedMillis(WireMockServer keyApi) {
+	public static List<Long> sortedMillis(WireMockServer keyApi) {
 		return keyApi.findAll(getRequestedFor(urlPathEqualTo(KeyApiStubs.PATH)))
 			.stream()
 			.map((request) -> request.getLoggedDate().getTime())
@@ -38,7 +38,7 @@ final class KeyApiArrivals {
 	}
 
 	/** No window of one second (however placed) holds more than {@code limit} arrivals. */
-	static void assertAtMostPerSlidingSecond(List<Long> sortedArrivals, int limit) {
+	public static void assertAtMostPerSlidingSecond(List<Long> sortedArrivals, int limit) {
 		for (int i = 0; i + limit < sortedArrivals.size(); i++) {
 			assertThat(sortedArrivals.get(i + limit) - sortedArrivals.get(i))
 				.as("ms between request %d and request %d at KeyAPI", i, i + limit)
