@@ -9,6 +9,8 @@ import org.testcontainers.utility.DockerImageName;
  */
 final class ContainerRedis implements SharedRedis {
 
+	private static final String PASSWORD = "redis-test-" + java.util.UUID.randomUUID();
+
 	private final GenericContainer<?> container;
 
 	private ContainerRedis(GenericContainer<?> container) {
@@ -18,7 +20,7 @@ final class ContainerRedis implements SharedRedis {
 	@SuppressWarnings("resource")
 	static ContainerRedis startRedis7() {
 		GenericContainer<?> container = new GenericContainer<>(DockerImageName.parse("redis:7"))
-			.withCommand("redis-server", "--appendonly", "yes", "--appendfsync", "everysec")
+			.withCommand("redis-server", "--appendonly", "yes", "--appendfsync", "everysec", "--requirepass", PASSWORD)
 			.withExposedPorts(6379);
 		container.start();
 		Runtime.getRuntime().addShutdownHook(new Thread(container::stop, "test-redis-container-stop"));
@@ -27,7 +29,12 @@ final class ContainerRedis implements SharedRedis {
 
 	@Override
 	public String url() {
-		return "redis://" + this.container.getHost() + ":" + this.container.getMappedPort(6379);
+		return "redis://:" + PASSWORD + "@" + this.container.getHost() + ":" + this.container.getMappedPort(6379);
+	}
+
+	@Override
+	public String password() {
+		return PASSWORD;
 	}
 
 	@Override

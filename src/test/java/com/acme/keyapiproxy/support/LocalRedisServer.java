@@ -17,12 +17,15 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * Debian's {@code redis-server}, run by the tests on a free loopback port with the persistence the runbook asks for
- * (AOF, {@code appendfsync everysec}) in a directory under {@code target/}. Tests that need it are skipped, saying
+ * (AOF, {@code appendfsync everysec}) and a password, in a directory under {@code target/}. Tests that need it are skipped, saying
  * what to install, on a machine without it.
  */
 final class LocalRedisServer implements SharedRedis {
 
 	private static final List<String> CANDIDATES = List.of("/usr/bin/redis-server", "/usr/local/bin/redis-server");
+
+	/** Like a production Redis, it wants a password: so every shared-mode test also checks it never leaks. */
+	private static final String PASSWORD = "redis-test-" + UUID.randomUUID();
 
 	private final String executable;
 
@@ -58,7 +61,12 @@ final class LocalRedisServer implements SharedRedis {
 
 	@Override
 	public String url() {
-		return "redis://127.0.0.1:" + this.port;
+		return "redis://:" + PASSWORD + "@127.0.0.1:" + this.port;
+	}
+
+	@Override
+	public String password() {
+		return PASSWORD;
 	}
 
 	@Override
@@ -66,7 +74,7 @@ final class LocalRedisServer implements SharedRedis {
 		try {
 			this.process = new ProcessBuilder(this.executable, "--bind", "127.0.0.1", "--port",
 					Integer.toString(this.port), "--dir", this.directory.toString(), "--save", "", "--appendonly", "yes",
-					"--appendfsync", "everysec", "--daemonize", "no", "--protected-mode", "yes")
+					"--appendfsync", "everysec", "--daemonize", "no", "--protected-mode", "yes", "--requirepass", PASSWORD)
 				.redirectErrorStream(true)
 				.redirectOutput(this.directory.resolve("redis.log").toFile())
 				.start();
@@ -114,7 +122,8 @@ final class LocalRedisServer implements SharedRedis {
 		try (Socket socket = new Socket()) {
 			socket.connect(new InetSocketAddress("127.0.0.1", this.port), 200);
 			socket.getOutputStream().write("PING\r\n".getBytes());
-			return socket.getInputStream().read() == '+';
+			int reply = socket.getInputStream().read();
+			return reply == '+' || reply == '-';
 		}
 		catch (IOException ex) {
 			return false;

@@ -7,8 +7,11 @@ package com.acme.keyapiproxy.support;
  */
 public interface SharedRedis {
 
-	/** The value for {@code spring.data.redis.url}. */
+	/** The value for {@code spring.data.redis.url}, password included. */
 	String url();
+
+	/** The password in {@link #url()}: a secret, never to be seen in a log, a metric or an actuator view. */
+	String password();
 
 	/** Makes Redis unreachable (the data stays, as after a crash with AOF). */
 	void stop();
