@@ -8,7 +8,6 @@ import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.UUID;
 
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.acme.keyapiproxy.support.Eventually;
@@ -16,12 +15,13 @@ import com.acme.keyapiproxy.support.KeyApiStubs;
 import com.acme.keyapiproxy.support.KeyApiWireMock;
 import com.acme.keyapiproxy.support.ProxyClient;
 import com.acme.keyapiproxy.support.ProxyReplicas;
+import com.acme.keyapiproxy.support.SharedModeTest;
 import com.acme.keyapiproxy.support.SharedRedis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Moving from one instance to shared mode keeps what was spent: the ledger file is imported once, never twice. */
-@Tag("shared-mode")
+@SharedModeTest
 class SharedLedgerImportTests {
 
 	@Test

@@ -7,7 +7,6 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.jayway.jsonpath.JsonPath;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.acme.keyapiproxy.support.Eventually;
@@ -15,6 +14,7 @@ import com.acme.keyapiproxy.support.KeyApiStubs;
 import com.acme.keyapiproxy.support.KeyApiWireMock;
 import com.acme.keyapiproxy.support.ProxyClient;
 import com.acme.keyapiproxy.support.ProxyReplicas;
+import com.acme.keyapiproxy.support.SharedModeTest;
 import com.acme.keyapiproxy.support.SharedRedis;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -23,17 +23,18 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Redis stops in the middle of the traffic of two replicas, then comes back. */
-@Tag("shared-mode")
+@SharedModeTest
 class RedisOutageTests {
 
 	private static final WireMockServer keyApi = KeyApiWireMock.server();
 
-	private static final SharedRedis redis = SharedRedis.get();
+	private static SharedRedis redis;
 
 	private static ProxyReplicas replicas;
 
 	@BeforeAll
 	static void startTwoReplicas() {
+		redis = SharedRedis.get();
 		replicas = new ProxyReplicas(redis);
 		replicas.start();
 		replicas.start();

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -20,6 +19,7 @@ import com.acme.keyapiproxy.support.KeyApiStubs;
 import com.acme.keyapiproxy.support.KeyApiWireMock;
 import com.acme.keyapiproxy.support.ProxyClient;
 import com.acme.keyapiproxy.support.ProxyReplicas;
+import com.acme.keyapiproxy.support.SharedModeTest;
 import com.acme.keyapiproxy.support.SharedRedis;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The Redis password (part of {@code spring.data.redis.url}) is a secret like the KeyAPI key: in no log line, even at
  * DEBUG and while Lettuce reconnects, and in no actuator view an operator might expose, nor in a metric or answer.
  */
-@Tag("shared-mode")
+@SharedModeTest
 @ExtendWith(OutputCaptureExtension.class)
 class SharedModeSecretHygieneTests {
 

@@ -9,7 +9,6 @@ import com.jayway.jsonpath.JsonPath;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -20,6 +19,7 @@ import com.acme.keyapiproxy.support.KeyApiStubs;
 import com.acme.keyapiproxy.support.KeyApiWireMock;
 import com.acme.keyapiproxy.support.ProxyClient;
 import com.acme.keyapiproxy.support.ProxyReplicas;
+import com.acme.keyapiproxy.support.SharedModeTest;
 import com.acme.keyapiproxy.support.SharedRedis;
 import com.acme.keyapiproxy.upstream.KeyApiArrivals;
 
@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Three replicas in shared mode, one Redis, one KeyAPI: they behave as one proxy. Each test uses its own influencer
  * ids; calls are spread over the replicas round-robin.
  */
-@Tag("shared-mode")
+@SharedModeTest
 class SharedModeTests {
 
 	static final String[] ALPHA = { "Authorization", "Bearer alpha-token" };

@@ -13,12 +13,11 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.Assumptions;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Debian's {@code redis-server}, run by the tests on a free loopback port with the persistence the runbook asks for
- * (AOF, {@code appendfsync everysec}) and a password, in a directory under {@code target/}. Tests that need it are skipped, saying
- * what to install, on a machine without it.
+ * (AOF, {@code appendfsync everysec}) and a password, in a directory under {@code target/}.
  */
 final class LocalRedisServer implements SharedRedis {
 
@@ -41,12 +40,16 @@ final class LocalRedisServer implements SharedRedis {
 		this.port = port;
 	}
 
+	/** Debian's {@code redis-server}, or {@code null} when it is not installed. */
+	static @Nullable String executable() {
+		return CANDIDATES.stream().filter((candidate) -> Files.isExecutable(Paths.get(candidate))).findFirst().orElse(null);
+	}
+
 	static LocalRedisServer startOnLoopback() {
-		String executable = CANDIDATES.stream().filter((candidate) -> Files.isExecutable(Paths.get(candidate)))
-			.findFirst()
-			.orElse(null);
-		Assumptions.assumeTrue(executable != null,
-				"redis-server is not installed: the shared-mode tests need it (apt-get install redis-server)");
+		String executable = executable();
+		if (executable == null) {
+			throw new IllegalStateException("redis-server is not installed");
+		}
 		try {
 			Path directory = Files.createDirectories(Paths.get("target", "test-redis", UUID.randomUUID().toString()));
 			LocalRedisServer server = new LocalRedisServer(executable, directory.toAbsolutePath(), freePort());

@@ -19,16 +19,21 @@ public interface SharedRedis {
 	/** Makes it reachable again, at the same address and with the same data. */
 	void start();
 
-	/** The one Redis of this test run, started on first use and stopped when the JVM ends. */
+	/** The one Redis of this test run, started on first use and stopped when the JVM ends ({@link SharedModeTest}). */
 	static SharedRedis get() {
 		return Holder.INSTANCE;
+	}
+
+	/** Whether this run uses a container ({@code -Ptestcontainers}) rather than Debian's {@code redis-server}. */
+	static boolean usesContainer() {
+		return "testcontainers".equals(System.getProperty("keyapi.test.redis"));
 	}
 
 	/** Lazily started, once per JVM. */
 	final class Holder {
 
-		private static final SharedRedis INSTANCE = "testcontainers".equals(System.getProperty("keyapi.test.redis"))
-				? ContainerRedis.startRedis7() : LocalRedisServer.startOnLoopback();
+		private static final SharedRedis INSTANCE = usesContainer() ? ContainerRedis.startRedis7()
+				: LocalRedisServer.startOnLoopback();
 
 		private Holder() {
 		}
