@@ -1,15 +1,11 @@
 package com.acme.keyapiproxy.cache;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -27,7 +23,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.data.redis.listener.ChannelTopic;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 
 import org.springframework.stereotype.Component;
@@ -47,11 +42,6 @@ import org.springframework.stereotype.Component;
 @Component
 public class PageCache implements DisposableBean {
 
-	/** How soon a replica waiting for another's fetch first looks for the page; then twice as long each time. */
-	static final Duration SHARED_POLL = Duration.ofMillis(20);
-
-	static final Duration SHARED_POLL_MAX = Duration.ofMillis(250);
-
 	private static final Logger log = LoggerFactory.getLogger(PageCache.class);
 
 	private final AsyncCache<PageKey, StoredPage> pages;
@@ -66,14 +56,8 @@ public class PageCache implements DisposableBean {
 	/** The second level and the fetch leases in shared mode; {@code null} for a single instance. */
 	private final @Nullable SharedPages shared;
 
-	/**
-	 * Looks for pages other replicas are fetching, and stores fetched pages in Redis before giving their leases up,
-	 * off the threads that deliver KeyAPI's answers (shared mode only).
-	 */
-	private final @Nullable ScheduledExecutorService sharedWork;
-
-	/** Renews this replica's leases, on a thread of its own so that no wait delays a renewal (shared mode only). */
-	private final @Nullable ScheduledExecutorService leaseRenewals;
+	/** One fetch per page across replicas (shared mode only). */
+	private final @Nullable SharedFetches sharedFetches;
 
 	PageCache(CacheProperties properties, Clock clock, MeterRegistry meterRegistry) {
 		this(properties, clock, meterRegistry, (SharedPages) null, (RedisMessageListenerContainer) null);
@@ -90,13 +74,9 @@ public class PageCache implements DisposableBean {
 		this.clock = clock;
 		this.ttl = properties.ttl();
 		this.shared = shared;
-		this.sharedWork = (shared != null) ? Executors.newScheduledThreadPool(2, daemon("pagecache-shared")) : null;
-		this.leaseRenewals = (shared != null) ? Executors.newSingleThreadScheduledExecutor(daemon("pagecache-leases"))
-				: null;
+		this.sharedFetches = (shared != null) ? new SharedFetches(shared, clock) : null;
 		if (shared != null && listeners != null) {
-			listeners.addMessageListener((message, pattern) -> applyFromAnotherReplica(message.getBody()),
-					new ChannelTopic(shared.invalidationChannel()));
-			this.sharedWork.execute(() -> listenForInvalidations(listeners));
+			shared.subscribe(listeners, this::applyFromAnotherReplica);
 		}
 		Duration retention = properties.ttl().plus(properties.staleTtl());
 		this.pages = Caffeine.newBuilder()
@@ -257,73 +237,17 @@ public class PageCache implements DisposableBean {
 			this.beingReplaced.put(key, previous);
 			mine.whenComplete((page, failure) -> this.beingReplaced.remove(key, previous));
 		}
-		if (this.shared == null) {
-			load(key, previous, loader, mine, null);
+		if (this.sharedFetches == null) {
+			load(previous, loader, mine);
 			return new Lookup(mine, Origin.LOADED);
 		}
 		Instant known = (sharedPage != null) ? sharedPage.fetchedAt() : null;
-		SharedPages.Lease lease;
-		try {
-			lease = this.shared.tryLease(key);
-		}
-		catch (RuntimeException unreachable) {
-			fallBack(mine, previous, unreachable);
-			return new Lookup(mine, Origin.LOADED);
-		}
-		if (lease == null) {
-			awaitAnotherReplica(key, acceptable, known, previous, loader, mine, SHARED_POLL);
-			return new Lookup(mine, Origin.JOINED);
-		}
-		loadUnderLease(key, acceptable, known, previous, loader, mine, lease);
-		return new Lookup(mine, Origin.LOADED);
+		return new Lookup(mine, this.sharedFetches.fetchOnce(key, acceptable, known, previous, loader, mine));
 	}
 
-	/**
-	 * With the lease won: unless the page appeared in Redis meanwhile (its fetcher stored it and gave the lease up
-	 * between this replica's look and its claim), loads it.
-	 */
-	private void loadUnderLease(PageKey key, Predicate<StoredPage> acceptable, @Nullable Instant known,
-			@Nullable StoredPage previous, Function<@Nullable StoredPage, CompletableFuture<StoredPage>> loader,
-			CompletableFuture<StoredPage> mine, SharedPages.Lease lease) {
-		StoredPage appeared;
-		try {
-			appeared = this.shared.get(key, this.clock.instant());
-		}
-		catch (RuntimeException unreachable) {
-			appeared = null;
-		}
-		if (appeared != null && isAnswerFor(appeared, acceptable, known)) {
-			this.shared.release(lease);
-			mine.complete(appeared);
-			return;
-		}
-		load(key, previous, loader, mine, lease);
-	}
-
-	/** A page in Redis answers a waiting caller if it is acceptable, or newer than the one there when it began. */
-	private static boolean isAnswerFor(StoredPage page, Predicate<StoredPage> acceptable, @Nullable Instant known) {
-		return acceptable.test(page) || known == null || page.fetchedAt().isAfter(known);
-	}
-
-	/** Redis failed: a page already stored here, however old, is better than an error. */
-	private static void fallBack(CompletableFuture<StoredPage> mine, @Nullable StoredPage previous,
-			RuntimeException unreachable) {
-		if (previous != null) {
-			mine.complete(previous);
-		}
-		else {
-			mine.completeExceptionally(unreachable);
-		}
-	}
-
-	/**
-	 * Runs the loader into {@code mine}; in shared mode, under a lease that is renewed while it runs, with the page
-	 * stored for every replica before the lease is given up (so a replica waiting for it finds it).
-	 */
-	private void load(PageKey key, @Nullable StoredPage previous,
-			Function<@Nullable StoredPage, CompletableFuture<StoredPage>> loader, CompletableFuture<StoredPage> mine,
-			SharedPages.@Nullable Lease lease) {
-		ScheduledFuture<?> renewal = (lease != null) ? renewWhileLoading(lease) : null;
+	/** Runs the loader into {@code mine}. */
+	static void load(@Nullable StoredPage previous, Function<@Nullable StoredPage, CompletableFuture<StoredPage>> loader,
+			CompletableFuture<StoredPage> mine) {
 		CompletableFuture<StoredPage> loaded;
 		try {
 			loaded = loader.apply(previous);
@@ -332,84 +256,13 @@ public class PageCache implements DisposableBean {
 			loaded = CompletableFuture.failedFuture(ex);
 		}
 		loaded.whenComplete((page, failure) -> {
-			try {
-				if (lease != null) {
-					renewal.cancel(false);
-					boolean fetched = failure == null && page != previous;
-					this.sharedWork.execute(() -> {
-						try {
-							if (fetched) {
-								storeShared(key, page);
-							}
-						}
-						finally {
-							this.shared.release(lease);
-						}
-					});
-				}
+			if (failure != null) {
+				mine.completeExceptionally(failure);
 			}
-			finally {
-				if (failure != null) {
-					mine.completeExceptionally(failure);
-				}
-				else {
-					mine.complete(page);
-				}
+			else {
+				mine.complete(page);
 			}
 		});
-	}
-
-	private ScheduledFuture<?> renewWhileLoading(SharedPages.Lease lease) {
-		long every = Math.max(1, this.shared.leaseTtl().toMillis() / 3);
-		return this.leaseRenewals.scheduleWithFixedDelay(() -> {
-			try {
-				if (!this.shared.renew(lease)) {
-					log.warn("The fetch lease of {} expired while it was being fetched", lease.key());
-				}
-			}
-			catch (RuntimeException unreachable) {
-				log.warn("Could not renew the fetch lease of {}: {}", lease.key(), unreachable.getMessage());
-			}
-		}, every, every, TimeUnit.MILLISECONDS);
-	}
-
-	private void storeShared(PageKey key, StoredPage page) {
-		try {
-			this.shared.put(key, page);
-		}
-		catch (RuntimeException unreachable) {
-			log.warn("Could not store {} for the other replicas: {}", key, unreachable.getMessage());
-		}
-	}
-
-	/**
-	 * Another replica holds the lease: waits for the page it fetches (an acceptable one, or one newer than
-	 * {@code known}) to appear in Redis, looking again after {@code delay} (doubling up to {@link #SHARED_POLL_MAX});
-	 * takes the fetch over when the lease is gone without one (its holder died or failed).
-	 */
-	private void awaitAnotherReplica(PageKey key, Predicate<StoredPage> acceptable, @Nullable Instant known,
-			@Nullable StoredPage previous, Function<@Nullable StoredPage, CompletableFuture<StoredPage>> loader,
-			CompletableFuture<StoredPage> mine, Duration delay) {
-		this.sharedWork.schedule(() -> {
-			try {
-				StoredPage page = this.shared.get(key, this.clock.instant());
-				if (page != null && isAnswerFor(page, acceptable, known)) {
-					mine.complete(page);
-					return;
-				}
-				SharedPages.Lease lease = this.shared.tryLease(key);
-				if (lease != null) {
-					loadUnderLease(key, acceptable, known, previous, loader, mine, lease);
-					return;
-				}
-				Duration longer = delay.multipliedBy(2);
-				awaitAnotherReplica(key, acceptable, known, previous, loader, mine,
-						(longer.compareTo(SHARED_POLL_MAX) < 0) ? longer : SHARED_POLL_MAX);
-			}
-			catch (RuntimeException unreachable) {
-				fallBack(mine, previous, unreachable);
-			}
-		}, delay.toMillis(), TimeUnit.MILLISECONDS);
 	}
 
 	/**
@@ -438,30 +291,8 @@ public class PageCache implements DisposableBean {
 		return page;
 	}
 
-	/**
-	 * Starts receiving other replicas' invalidations, retrying every second while Redis cannot be reached (once
-	 * started, the container recovers its subscription by itself).
-	 */
-	private void listenForInvalidations(RedisMessageListenerContainer listeners) {
-		try {
-			listeners.start();
-		}
-		catch (RuntimeException unreachable) {
-			log.warn("Cannot subscribe to cache invalidations yet ({}); retrying", unreachable.getMessage());
-			this.sharedWork.schedule(() -> listenForInvalidations(listeners), 1, TimeUnit.SECONDS);
-		}
-	}
-
 	/** Applies a purge or supersession published by a replica (this one's own included: applying twice is harmless). */
-	private void applyFromAnotherReplica(byte[] message) {
-		Invalidation invalidation;
-		try {
-			invalidation = Invalidation.decode(new String(message, StandardCharsets.UTF_8));
-		}
-		catch (RuntimeException ex) {
-			log.warn("Ignoring an unreadable cache invalidation: {}", ex.getMessage());
-			return;
-		}
+	private void applyFromAnotherReplica(Invalidation invalidation) {
 		if (invalidation.supersededBefore() != null) {
 			supersedeLocally(invalidation.userId(), 1, invalidation.supersededBefore());
 		}
@@ -500,9 +331,8 @@ public class PageCache implements DisposableBean {
 
 	@Override
 	public void destroy() {
-		if (this.sharedWork != null) {
-			this.sharedWork.shutdownNow();
-			this.leaseRenewals.shutdownNow();
+		if (this.sharedFetches != null) {
+			this.sharedFetches.stop();
 		}
 	}
 
@@ -517,14 +347,6 @@ public class PageCache implements DisposableBean {
 
 	private static @Nullable StoredPage completed(@Nullable CompletableFuture<StoredPage> future) {
 		return (future != null && future.isDone() && !future.isCompletedExceptionally()) ? future.join() : null;
-	}
-
-	private static java.util.concurrent.ThreadFactory daemon(String name) {
-		return (task) -> {
-			Thread thread = new Thread(task, name);
-			thread.setDaemon(true);
-			return thread;
-		};
 	}
 
 	private static @Nullable StoredPage newer(@Nullable StoredPage one, @Nullable StoredPage other) {

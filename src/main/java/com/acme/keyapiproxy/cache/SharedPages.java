@@ -6,7 +6,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
@@ -19,6 +22,8 @@ import org.springframework.data.redis.core.Cursor;
 import org.springframework.data.redis.core.RedisTemplate;
 import org.springframework.data.redis.core.ScanOptions;
 import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.data.redis.listener.ChannelTopic;
+import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 import org.springframework.data.redis.serializer.RedisSerializer;
 
 import com.acme.keyapiproxy.sharedstate.SharedStateProperties;
@@ -82,8 +87,31 @@ final class SharedPages {
 		this.retention = cache.ttl().plus(cache.staleTtl());
 	}
 
-	String invalidationChannel() {
-		return this.shared.key("invalidations");
+	/**
+	 * Has every purge and supersession published by a replica (this one's own included) applied here, from now on.
+	 * The subscription starts in the background, retried every second while Redis cannot be reached (so a replica
+	 * starts without it); once started, the container recovers it by itself.
+	 */
+	void subscribe(RedisMessageListenerContainer listeners, Consumer<Invalidation> apply) {
+		listeners.addMessageListener((message, pattern) -> {
+			try {
+				apply.accept(Invalidation.decode(new String(message.getBody(), StandardCharsets.UTF_8)));
+			}
+			catch (IllegalArgumentException unreadable) {
+				log.warn("Ignoring an unreadable cache invalidation: {}", unreadable.getMessage());
+			}
+		}, new ChannelTopic(this.shared.key("invalidations")));
+		CompletableFuture.runAsync(() -> startListening(listeners));
+	}
+
+	private void startListening(RedisMessageListenerContainer listeners) {
+		try {
+			listeners.start();
+		}
+		catch (RuntimeException unreachable) {
+			log.warn("Cannot subscribe to cache invalidations yet ({}); retrying", unreachable.getMessage());
+			CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS).execute(() -> startListening(listeners));
+		}
 	}
 
 	Duration leaseTtl() {
@@ -189,7 +217,7 @@ final class SharedPages {
 	}
 
 	private Long publish(Invalidation invalidation) {
-		return this.redis.convertAndSend(invalidationChannel(), invalidation.encoded().getBytes(StandardCharsets.UTF_8));
+		return this.redis.convertAndSend(this.shared.key("invalidations"), invalidation.encoded().getBytes(StandardCharsets.UTF_8));
 	}
 
 	private String pagesKey(String userId) {
