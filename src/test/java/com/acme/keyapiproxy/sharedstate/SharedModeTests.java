@@ -163,6 +163,42 @@ class SharedModeTests {
 	}
 
 	@Test
+	void whenTheHistoryShiftsOnOneReplicaTheDeeperPagesAreNoLongerFreshOnAnyReplica() {
+		String user = "7100000000000000007";
+		stubHistory(user, 0);
+		ProxyClient first = replica(0);
+		assertThat(first.get("/influencers/" + user + "/livestreams?page=1", ALPHA).statusCode()).isEqualTo(200);
+		assertThat(first.get("/influencers/" + user + "/livestreams?page=2", ALPHA).statusCode()).isEqualTo(200);
+		assertThat(replica(1).get("/influencers/" + user + "/livestreams?page=2", ALPHA).headers()
+			.firstValue("Cache-Status")).hasValueSatisfying((status) -> assertThat(status).startsWith("keyapi-proxy; hit;"));
+
+		stubHistory(user, -3);
+		first.get("/influencers/" + user + "/livestreams?page=1", "Authorization", "Bearer alpha-token", "Cache-Control",
+				"no-cache");
+
+		for (int replica = 1; replica <= 2; replica++) {
+			ProxyClient other = replica(replica);
+			Eventually.until("page 2 is superseded on replica " + (replica + 1), Duration.ofSeconds(5),
+					() -> other.get("/influencers/" + user + "/livestreams?page=2", "Authorization", "Bearer alpha-token",
+							"Cache-Control", "only-if-cached").statusCode() == 504);
+		}
+		assertThat(upstreamCallsFor(user)).isEqualTo(3);
+	}
+
+	/** KeyAPI pages 1 and 2 of an influencer whose newest livestream is {@code r<first>}. */
+	private static void stubHistory(String userId, int first) {
+		for (int page = 1; page <= 2; page++) {
+			StringBuilder items = new StringBuilder();
+			for (int i = (page - 1) * 10; i < page * 10; i++) {
+				items.append(items.isEmpty() ? "" : ",").append(KeyApiStubs.item("r" + (first + i)));
+			}
+			keyApi.stubFor(KeyApiStubs.livestreams(userId)
+				.withQueryParam("page_num", equalTo(Integer.toString(page)))
+				.willReturn(KeyApiStubs.page("[" + items + "]")));
+		}
+	}
+
+	@Test
 	void aTeamWithOneCreditLeftAndFiftyMissesOverThreeReplicasGetsExactlyOneAnswer() throws Exception {
 		List<HttpResponse<String>> responses = Concurrently.run(50,
 				(caller) -> replica(caller).get("/influencers/" + (7200000000000000000L + caller) + "/livestreams", BETA));
