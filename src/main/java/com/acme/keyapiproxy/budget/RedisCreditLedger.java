@@ -10,18 +10,18 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 
 import com.acme.keyapiproxy.sharedstate.SharedStateProperties;
 import com.acme.keyapiproxy.sharedstate.SharedStateUnavailable;
+
+import static com.acme.keyapiproxy.sharedstate.SharedStateUnavailable.unlessUnreachable;
 
 /**
  * The shared-mode ledger: one Redis hash per month, {@code <prefix>credits:<yyyy-MM>}, team → credits. Every replica
@@ -107,8 +107,8 @@ final class RedisCreditLedger implements CreditLedger {
 		if (this.importRetries != null) {
 			throw new SharedStateUnavailable("the single-instance ledger is not imported yet", null);
 		}
-		Long verdict = call("reserving a credit", () -> this.redis.execute(RESERVE_ONE, List.of(monthKey(period)), team,
-				limit(teamLimit), limit(organisationLimit)));
+		Long verdict = unlessUnreachable("reserving a credit", () -> this.redis.execute(RESERVE_ONE,
+				List.of(monthKey(period)), team, limit(teamLimit), limit(organisationLimit)));
 		if (verdict != null && verdict != 0) {
 			throw new LimitReached(verdict == 1);
 		}
@@ -117,7 +117,7 @@ final class RedisCreditLedger implements CreditLedger {
 
 	@Override
 	public long append(String team, YearMonth period, long credits) {
-		call("recording credits", () -> this.redis.opsForHash().increment(monthKey(period), team, credits));
+		unlessUnreachable("recording credits", () -> this.redis.opsForHash().increment(monthKey(period), team, credits));
 		return 0;
 	}
 
@@ -128,7 +128,8 @@ final class RedisCreditLedger implements CreditLedger {
 
 	@Override
 	public Map<String, Long> spentIn(YearMonth period) {
-		Map<Object, Object> entries = call("reading credits", () -> this.redis.opsForHash().entries(monthKey(period)));
+		Map<Object, Object> entries = unlessUnreachable("reading credits",
+				() -> this.redis.opsForHash().entries(monthKey(period)));
 		Map<String, Long> spent = new HashMap<>();
 		entries.forEach((team, credits) -> spent.put((String) team, Long.parseLong((String) credits)));
 		return spent;
@@ -149,7 +150,7 @@ final class RedisCreditLedger implements CreditLedger {
 			args.add(team);
 			args.add(Long.toString(credits));
 		}));
-		Long imported = call("importing the ledger file",
+		Long imported = unlessUnreachable("importing the ledger file",
 				() -> this.redis.execute(IMPORT_ONCE, keys, args.toArray()));
 		boolean done = imported != null && imported == 1;
 		if (done) {
@@ -196,15 +197,6 @@ final class RedisCreditLedger implements CreditLedger {
 
 	private static String limit(@Nullable Long limit) {
 		return (limit != null) ? limit.toString() : "";
-	}
-
-	private static <T> T call(String what, Supplier<T> command) {
-		try {
-			return command.get();
-		}
-		catch (DataAccessException ex) {
-			throw new SharedStateUnavailable(what, ex);
-		}
 	}
 
 }

@@ -16,7 +16,6 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.Cursor;
 import org.springframework.data.redis.core.RedisTemplate;
@@ -100,7 +99,7 @@ final class SharedPages {
 			catch (IllegalArgumentException unreadable) {
 				log.warn("Ignoring an unreadable cache invalidation: {}", unreadable.getMessage());
 			}
-		}, new ChannelTopic(this.shared.key("invalidations")));
+		}, new ChannelTopic(invalidationChannel()));
 		CompletableFuture.runAsync(() -> startListening(listeners));
 	}
 
@@ -217,7 +216,11 @@ final class SharedPages {
 	}
 
 	private Long publish(Invalidation invalidation) {
-		return this.redis.convertAndSend(this.shared.key("invalidations"), invalidation.encoded().getBytes(StandardCharsets.UTF_8));
+		return this.redis.convertAndSend(invalidationChannel(), invalidation.encoded().getBytes(StandardCharsets.UTF_8));
+	}
+
+	private String invalidationChannel() {
+		return this.shared.key("invalidations");
 	}
 
 	private String pagesKey(String userId) {
@@ -237,11 +240,11 @@ final class SharedPages {
 			throw new SharedStateUnavailable(what + " (it failed less than a second ago)", null);
 		}
 		try {
-			return command.get();
+			return SharedStateUnavailable.unlessUnreachable(what, command);
 		}
-		catch (DataAccessException ex) {
+		catch (SharedStateUnavailable unreachable) {
 			this.unreachableUntil = System.nanoTime() + UNREACHABLE_FOR.toNanos();
-			throw new SharedStateUnavailable(what, ex);
+			throw unreachable;
 		}
 	}
 

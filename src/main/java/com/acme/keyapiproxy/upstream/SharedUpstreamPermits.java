@@ -15,7 +15,6 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 
@@ -119,14 +118,10 @@ final class SharedUpstreamPermits implements UpstreamPermits, AutoCloseable {
 	 */
 	@Override
 	public Duration sharedSendDelay() {
-		try {
-			Long wait = this.redis.execute(SEND_GATE, List.of(this.sendGateKey),
-					Long.toString(this.interval.toNanos() / 1000), Long.toString(this.interval.toMillis() * 2));
-			return Duration.ofNanos(TimeUnit.MICROSECONDS.toNanos((wait != null) ? wait : 0));
-		}
-		catch (DataAccessException ex) {
-			throw new SharedStateUnavailable("the shared KeyAPI send gate", ex);
-		}
+		Long wait = SharedStateUnavailable.unlessUnreachable("the shared KeyAPI send gate",
+				() -> this.redis.execute(SEND_GATE, List.of(this.sendGateKey),
+						Long.toString(this.interval.toNanos() / 1000), Long.toString(this.interval.toMillis() * 2)));
+		return Duration.ofNanos(TimeUnit.MICROSECONDS.toNanos((wait != null) ? wait : 0));
 	}
 
 	@Override

@@ -70,10 +70,6 @@ final class UpstreamSlots {
 	/** When the permit being waited for is due ({@code nanoTime}), or {@code null} when the dispatcher is idle. */
 	private @Nullable Long nextReleaseAt;
 
-	UpstreamSlots(RateLimiter permits, Duration maxWait, ScheduledExecutorService dispatcher, LongSupplier nanoTime) {
-		this(new LocalUpstreamPermits(permits), maxWait, dispatcher, nanoTime);
-	}
-
 	UpstreamSlots(UpstreamPermits permits, Duration maxWait, ScheduledExecutorService dispatcher,
 			LongSupplier nanoTime) {
 		this.permits = permits;

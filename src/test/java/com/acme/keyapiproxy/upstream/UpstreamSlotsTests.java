@@ -128,7 +128,9 @@ class UpstreamSlotsTests {
 	}
 
 	private UpstreamSlots slots(double qps, Duration maxWait) {
-		return new UpstreamSlots(new AtomicRateLimiter("test", UpstreamSlots.permitConfig(qps)), maxWait,
+		LocalUpstreamPermits permits = new LocalUpstreamPermits(
+				new AtomicRateLimiter("test", UpstreamSlots.permitConfig(qps)));
+		return new UpstreamSlots(permits, maxWait,
 				this.dispatcher, System::nanoTime);
 	}
 
