@@ -15,6 +15,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.context.request.async.AsyncRequestTimeoutException;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
@@ -116,6 +117,17 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
 	ResponseEntity<Object> unexpected(Exception ex) {
 		log.error("Unexpected failure answering a request", ex);
 		return problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal_error", "The proxy failed unexpectedly", null);
+	}
+
+	/**
+	 * Spring's async timeout outlasts the longest miss ({@link AsyncAnswerTimeout}), so this should never be seen; if it
+	 * is, the caller hears a code of the contract.
+	 */
+	@Override
+	protected ResponseEntity<Object> handleAsyncRequestTimeoutException(AsyncRequestTimeoutException ex,
+			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+		log.warn("A miss outlasted the async request timeout");
+		return problem(HttpStatus.GATEWAY_TIMEOUT, "upstream_timeout", "KeyAPI did not answer in time", null);
 	}
 
 	/** Spring MVC's own exceptions (404, 405, 406, …) as problems with a code. */

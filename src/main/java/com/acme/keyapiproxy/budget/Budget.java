@@ -24,14 +24,14 @@ import com.acme.keyapiproxy.teams.Team;
 import com.acme.keyapiproxy.teams.Teams;
 
 /**
- * The one shared credit budget. A miss {@link #reserve reserves} a credit for its team before KeyAPI is called
- * (refused when the organisation's or the team's monthly allowance is spent) and {@link #settle settles} it when the
- * miss is over: kept if KeyAPI answered 2xx (KeyAPI charged), refunded otherwise, so an outage eats no allowance.
- * Periods are calendar months in UTC.
+ * The one shared credit budget. A miss {@link #reserve reserves} a credit for its team when it decides to call KeyAPI
+ * (refused when the organisation's or the team's monthly allowance is spent or held), {@link #spend spends} it durably
+ * just before the request is sent, and {@link #settle settles} it when the miss is over: kept if KeyAPI answered 2xx
+ * (KeyAPI charged), refunded otherwise, so an outage eats no allowance. A crash forgets the credits held by misses that
+ * were still waiting in line: it over-counts at most the misses being sent. Periods are calendar months in UTC.
  * <p>
- * Thread-safe: the check against the allowances and the append of a reservation are one atomic step, which makes
- * charging exact under any concurrency; waiting for the reservation to reach the disk is not, so concurrent misses
- * share one fsync.
+ * Thread-safe: the check against the allowances and the hold are one atomic step, which makes charging exact under
+ * any concurrency; waiting for a spend to reach the disk is not, so concurrent misses share one fsync.
  */
 @Component
 public class Budget implements AutoCloseable {
@@ -80,16 +80,16 @@ public class Budget implements AutoCloseable {
 	}
 
 	/**
-	 * Sets one credit aside for a miss of this team, durably, before KeyAPI is called.
-	 * @throws OrganisationBudgetExhausted when all teams together have spent the month's shared credits (named
-	 * first, even when the team's own are spent too)
-	 * @throws TeamBudgetExhausted when the team has spent its own
+	 * Holds one credit for a miss of this team while it waits in line: counted against the allowances at once (so
+	 * concurrent misses cannot overspend), not yet spent, and forgotten by a crash.
+	 * @throws OrganisationBudgetExhausted when all teams together have spent (or hold) the month's shared credits
+	 * (named first, even when the team's own are spent too)
+	 * @throws TeamBudgetExhausted when the team has spent (or holds) its own
 	 */
 	public Reservation reserve(Team team) {
-		YearMonth period = currentPeriod();
-		long ticket;
 		try {
-			ticket = this.ledger.reserveOne(team.name(), period, team.monthlyCredits(), this.organisationLimit);
+			return new Reservation(this.ledger.hold(team.name(), currentPeriod(), team.monthlyCredits(),
+					this.organisationLimit));
 		}
 		catch (CreditLedger.LimitReached reached) {
 			if (reached.organisation()) {
@@ -97,34 +97,56 @@ public class Budget implements AutoCloseable {
 			}
 			throw new TeamBudgetExhausted(team.name(), team.monthlyCredits(), untilNextPeriod());
 		}
-		// Outside the lock, so that concurrent reservations share one fsync instead of queueing for one each.
-		this.ledger.awaitDurable(ticket);
-		return new Reservation(team.name(), period);
 	}
 
 	/**
-	 * Ends a reservation with what KeyAPI actually charged for the miss (the 2xx answers it gave): nothing refunds
-	 * the credit, one keeps it.
+	 * Spends the held credit, durably, before KeyAPI is called: when the miss's first attempt is next in line. A
+	 * crash after this over-counts the credit if KeyAPI never saw the request; one before it costs nothing. Runs
+	 * once; later calls do nothing.
+	 * @throws IllegalStateException when the reservation was settled already (the miss is over: do not send it)
+	 */
+	public void spend(Reservation reservation) {
+		if (reservation.markSpent()) {
+			// Outside any lock, so that concurrent misses share one fsync instead of queueing for one each.
+			this.ledger.awaitDurable(this.ledger.spend(reservation.hold()));
+		}
+		else if (reservation.isSettled()) {
+			throw new IllegalStateException("The miss's credit was settled before it was sent");
+		}
+	}
+
+	/**
+	 * Ends a reservation with what KeyAPI actually charged for the miss (the 2xx answers it gave): a held credit is
+	 * released; a spent one is refunded when KeyAPI charged nothing, kept for one. Runs once; later calls do nothing.
 	 */
 	public void settle(Reservation reservation, int creditsCharged) {
-		if (creditsCharged != 1) {
-			try {
-				this.ledger.add(reservation.team(), reservation.period(), creditsCharged - 1L, creditsCharged > 1);
+		Reservation.Stage was = reservation.markSettled();
+		if (was == Reservation.Stage.SETTLED) {
+			return;
+		}
+		CreditLedger.Hold hold = reservation.hold();
+		long correction = (was == Reservation.Stage.HELD) ? creditsCharged : creditsCharged - 1L;
+		try {
+			if (was == Reservation.Stage.HELD) {
+				this.ledger.release(hold);
 			}
-			catch (SharedStateUnavailable unreachable) {
-				// The answer must not fail for it. A lost refund over-counts, the safe side; a lost extra charge (a
-				// miss KeyAPI charged twice) under-counts, and is logged so it can be added by hand.
-				if (creditsCharged > 1) {
-					log.error("Could not record {} more credits of team {} for {}: {}", creditsCharged - 1,
-							reservation.team(), reservation.period(), unreachable.getMessage());
-				}
-				else {
-					log.warn("Could not refund a credit of team {}: {}", reservation.team(), unreachable.getMessage());
-				}
+			if (correction != 0) {
+				this.ledger.add(hold.team(), hold.period(), correction, correction > 0);
+			}
+		}
+		catch (SharedStateUnavailable unreachable) {
+			// The answer must not fail for it. A lost refund over-counts, the safe side; a lost extra charge (a
+			// miss KeyAPI charged twice) under-counts, and is logged so it can be added by hand.
+			if (correction > 0) {
+				log.error("Could not record {} more credits of team {} for {}: {}", correction, hold.team(),
+						hold.period(), unreachable.getMessage());
+			}
+			else {
+				log.warn("Could not refund or release a credit of team {}: {}", hold.team(), unreachable.getMessage());
 			}
 		}
 		if (creditsCharged > 0) {
-			creditsSpent(reservation.team()).increment(creditsCharged);
+			creditsSpent(hold.team()).increment(creditsCharged);
 		}
 	}
 

@@ -2,12 +2,15 @@ package com.acme.keyapiproxy.budget;
 
 import java.time.YearMonth;
 import java.util.Map;
+import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
 
 /**
- * What each team spent per month. Implementations are thread-safe. A change is visible to {@link #spentIn} at once;
- * it survives a crash of the process once {@link #awaitDurable} has returned for it.
+ * What each team spent per month, and the credits held for misses about to be sent. Implementations are thread-safe.
+ * A change is visible to {@link #spentIn} at once; it survives a crash of the process once {@link #awaitDurable} has
+ * returned for it. Holds are counted against the allowances but are not spent, and a crash forgets them: a miss's
+ * credit is held while it waits in line and spent (durably) just before it is sent.
  */
 interface CreditLedger extends AutoCloseable {
 
@@ -29,25 +32,23 @@ interface CreditLedger extends AutoCloseable {
 	}
 
 	/**
-	 * Adds one credit to a team's spend in a period unless the organisation or the team has reached its limit; the
-	 * check and the addition are one atomic step.
+	 * Holds one credit for a miss of this team unless the organisation or the team has reached its limit, counting
+	 * what is spent and what is held: the check and the hold are one atomic step. A hold is not spent yet, and not
+	 * durable: a crash forgets it.
 	 * @param teamLimit the team's allowance, {@code null} for none
 	 * @param organisationLimit all teams' allowance together, {@code null} for none
-	 * @return a ticket for {@link #awaitDurable}
 	 * @throws LimitReached naming the organisation when both are reached
 	 */
-	default long reserveOne(String team, YearMonth period, @Nullable Long teamLimit, @Nullable Long organisationLimit) {
-		synchronized (this) {
-			Map<String, Long> spent = spentIn(period);
-			if (organisationLimit != null && spent.values().stream().mapToLong(Long::longValue).sum() >= organisationLimit) {
-				throw new LimitReached(true);
-			}
-			if (teamLimit != null && spent.getOrDefault(team, 0L) >= teamLimit) {
-				throw new LimitReached(false);
-			}
-			return append(team, period, 1);
-		}
-	}
+	Hold hold(String team, YearMonth period, @Nullable Long teamLimit, @Nullable Long organisationLimit);
+
+	/**
+	 * The held credit becomes a credit spent.
+	 * @return a ticket for {@link #awaitDurable}
+	 */
+	long spend(Hold hold);
+
+	/** The hold ends without spending anything. */
+	void release(Hold hold);
 
 	/** Every team's spend in a period. */
 	Map<String, Long> spentIn(YearMonth period);
@@ -55,7 +56,16 @@ interface CreditLedger extends AutoCloseable {
 	@Override
 	void close();
 
-	/** The reservation was refused: the organisation's (or else the team's) allowance is spent. */
+	/** One credit held for one team in one month, until it is spent or released. */
+	record Hold(String id, String team, YearMonth period) {
+
+		static Hold of(String team, YearMonth period) {
+			return new Hold(UUID.randomUUID().toString(), team, period);
+		}
+
+	}
+
+	/** The hold was refused: the organisation's (or else the team's) allowance is spent or held. */
 	final class LimitReached extends RuntimeException {
 
 		private final boolean organisation;

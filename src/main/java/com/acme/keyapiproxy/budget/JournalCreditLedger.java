@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.zip.CRC32;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,8 +32,8 @@ import org.slf4j.LoggerFactory;
  * before KeyAPI is called. An fsync'd append does exactly that, the format is readable with {@code cat}, and there is
  * no storage engine to version, lock or corrupt. Each line carries a CRC so damage is found, never silently read.
  * <p>
- * Crash safety: a reservation is appended and forced to disk before the KeyAPI call (concurrent reservations share
- * one force); a refund (no 2xx) is appended without forcing. A crash can therefore lose at most refunds, so it over-counts, never under-counts. A torn last line
+ * Crash safety: a credit is held in memory while its miss waits in line, then appended and forced to disk just before
+ * the KeyAPI call (concurrent ones share one force); a refund (no 2xx) is appended without forcing. A crash can therefore lose at most refunds, so it over-counts, never under-counts. A torn last line
  * (the process died while appending it, before its fsync returned, so before KeyAPI was called) is dropped with a
  * warning; damage anywhere else stops the start, and the ledger is never reset automatically.
  * <p>
@@ -48,6 +49,9 @@ final class JournalCreditLedger implements CreditLedger {
 	private final Path file;
 
 	private final Map<YearMonth, Map<String, Long>> spent = new HashMap<>();
+
+	/** Credits held for misses waiting to be sent: in memory only, so a crash forgets them. */
+	private final Map<YearMonth, Map<String, Long>> held = new HashMap<>();
 
 	private FileChannel journal;
 
@@ -125,6 +129,47 @@ final class JournalCreditLedger implements CreditLedger {
 			}
 			this.durable = Math.max(this.durable, upTo);
 		}
+	}
+
+	@Override
+	public synchronized Hold hold(String team, YearMonth period, @Nullable Long teamLimit,
+			@Nullable Long organisationLimit) {
+		Map<String, Long> spentNow = this.spent.getOrDefault(period, Map.of());
+		Map<String, Long> heldNow = this.held.getOrDefault(period, Map.of());
+		if (organisationLimit != null && total(spentNow) + total(heldNow) >= organisationLimit) {
+			throw new LimitReached(true);
+		}
+		if (teamLimit != null && spentNow.getOrDefault(team, 0L) + heldNow.getOrDefault(team, 0L) >= teamLimit) {
+			throw new LimitReached(false);
+		}
+		this.held.computeIfAbsent(period, (p) -> new HashMap<>()).merge(team, 1L, Long::sum);
+		return Hold.of(team, period);
+	}
+
+	@Override
+	public synchronized long spend(Hold hold) {
+		unhold(hold);
+		return append(hold.team(), hold.period(), 1);
+	}
+
+	@Override
+	public synchronized void release(Hold hold) {
+		unhold(hold);
+	}
+
+	private void unhold(Hold hold) {
+		Map<String, Long> month = this.held.get(hold.period());
+		if (month != null) {
+			month.computeIfPresent(hold.team(), (team, credits) -> (credits > 1) ? credits - 1 : null);
+		}
+	}
+
+	private static long total(Map<String, Long> byTeam) {
+		long total = 0;
+		for (long credits : byTeam.values()) {
+			total += credits;
+		}
+		return total;
 	}
 
 	@Override

@@ -24,9 +24,10 @@ import com.acme.keyapiproxy.sharedstate.SharedStateUnavailable;
 import static com.acme.keyapiproxy.sharedstate.SharedStateUnavailable.unlessUnreachable;
 
 /**
- * The shared-mode ledger: one Redis hash per month, {@code <prefix>credits:<yyyy-MM>}, team → credits. Every replica
- * reserves against it with one Lua script, so the check against the allowances and the addition are one atomic step
- * across all replicas.
+ * The shared-mode ledger: one Redis hash per month, {@code <prefix>credits:<yyyy-MM>}, team → credits, and the credits
+ * held for misses waiting in line as sorted sets of hold ids by expiry ({@code credits-held:<yyyy-MM>} and one per
+ * team). Every replica holds against them with one Lua script, so the check against the allowances and the hold are
+ * one atomic step across all replicas; a dead replica's holds lapse after {@link #HOLD_LIFETIME}.
  * <p>
  * Durability is Redis's: with AOF and {@code appendfsync everysec} (the runbook's setting) a Redis crash loses at
  * most the last second of changes; {@link #awaitDurable} has nothing to wait for.
@@ -37,18 +38,46 @@ final class RedisCreditLedger implements CreditLedger {
 
 	private static final Logger log = LoggerFactory.getLogger(RedisCreditLedger.class);
 
-	/** KEYS[1] the month's hash; ARGV team, team limit ('' = none), organisation limit ('' = none). */
-	private static final RedisScript<Long> RESERVE_ONE = RedisScript.of("""
+	/**
+	 * How long a hold counts when its replica never spends or releases it (it died): longer than any miss waits in
+	 * line, short enough that a dead replica's holds do not block a team's last credits for long.
+	 */
+	static final Duration HOLD_LIFETIME = Duration.ofMinutes(10);
+
+	/**
+	 * KEYS[1] the month's spend (team → credits), KEYS[2] the month's holds, KEYS[3] the team's holds (sorted sets of
+	 * hold ids by expiry, ms); ARGV team, team limit ('' = none), organisation limit ('' = none), hold id, lifetime ms.
+	 * @return 0 held, 1 the organisation's limit is reached, 2 the team's
+	 */
+	private static final RedisScript<Long> HOLD = RedisScript.of("""
+			local t = redis.call('TIME')
+			local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+			redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+			redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
 			local spent = redis.call('HGETALL', KEYS[1])
-			local total, team = 0, 0
+			local total, team = redis.call('ZCARD', KEYS[2]), redis.call('ZCARD', KEYS[3])
 			for i = 1, #spent, 2 do
 			  local credits = tonumber(spent[i + 1])
 			  total = total + credits
-			  if spent[i] == ARGV[1] then team = credits end
+			  if spent[i] == ARGV[1] then team = team + credits end
 			end
 			if ARGV[3] ~= '' and total >= tonumber(ARGV[3]) then return 1 end
 			if ARGV[2] ~= '' and team >= tonumber(ARGV[2]) then return 2 end
-			redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
+			local expiry = now + tonumber(ARGV[5])
+			redis.call('ZADD', KEYS[2], expiry, ARGV[4])
+			redis.call('ZADD', KEYS[3], expiry, ARGV[4])
+			redis.call('PEXPIRE', KEYS[2], ARGV[5])
+			redis.call('PEXPIRE', KEYS[3], ARGV[5])
+			return 0
+			""", Long.class);
+
+	/** KEYS as for {@link #HOLD}; ARGV team, hold id, 1 to spend it (0 to release it). */
+	private static final RedisScript<Long> END_HOLD = RedisScript.of("""
+			redis.call('ZREM', KEYS[2], ARGV[2])
+			redis.call('ZREM', KEYS[3], ARGV[2])
+			if ARGV[3] == '1' then
+			  redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
+			end
 			return 0
 			""", Long.class);
 
@@ -103,16 +132,30 @@ final class RedisCreditLedger implements CreditLedger {
 	}
 
 	@Override
-	public long reserveOne(String team, YearMonth period, @Nullable Long teamLimit, @Nullable Long organisationLimit) {
+	public Hold hold(String team, YearMonth period, @Nullable Long teamLimit, @Nullable Long organisationLimit) {
 		if (this.importRetries != null) {
 			throw new SharedStateUnavailable("the single-instance ledger is not imported yet", null);
 		}
-		Long verdict = unlessUnreachable("reserving a credit", () -> this.redis.execute(RESERVE_ONE,
-				List.of(monthKey(period)), team, limit(teamLimit), limit(organisationLimit)));
+		Hold hold = Hold.of(team, period);
+		Long verdict = unlessUnreachable("holding a credit", () -> this.redis.execute(HOLD, holdKeys(hold), team,
+				limit(teamLimit), limit(organisationLimit), hold.id(), Long.toString(HOLD_LIFETIME.toMillis())));
 		if (verdict != null && verdict != 0) {
 			throw new LimitReached(verdict == 1);
 		}
+		return hold;
+	}
+
+	@Override
+	public long spend(Hold hold) {
+		unlessUnreachable("spending a credit",
+				() -> this.redis.execute(END_HOLD, holdKeys(hold), hold.team(), hold.id(), "1"));
 		return 0;
+	}
+
+	@Override
+	public void release(Hold hold) {
+		unlessUnreachable("releasing a credit",
+				() -> this.redis.execute(END_HOLD, holdKeys(hold), hold.team(), hold.id(), "0"));
 	}
 
 	@Override
@@ -193,6 +236,11 @@ final class RedisCreditLedger implements CreditLedger {
 
 	private String monthKey(YearMonth period) {
 		return this.shared.key("credits:" + period);
+	}
+
+	private List<String> holdKeys(Hold hold) {
+		String held = this.shared.key("credits-held:" + hold.period());
+		return List.of(monthKey(hold.period()), held, held + ":" + hold.team());
 	}
 
 	private static String limit(@Nullable Long limit) {

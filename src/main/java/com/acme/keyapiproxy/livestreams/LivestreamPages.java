@@ -37,7 +37,7 @@ import com.acme.keyapiproxy.upstream.VendorPage;
 /**
  * The one place that knows the order of things for {@code GET /influencers/{userId}/livestreams}: the cache first
  * (a stale page is answered at once while one refetch runs behind it); on a miss a credit reserved for the caller's
- * team, then one fetch per page however many callers ask (the others join it, for free, whatever their team's
+ * team (held while the miss waits in line, spent just before it is sent), then one fetch per page however many callers ask (the others join it, for free, whatever their team's
  * allowance); a page that cannot be refetched is answered stale rather than not at all.
  * <p>
  * Thread-safe.
@@ -70,6 +70,11 @@ public class LivestreamPages {
 				.tag("result", delivery.metricResult())
 				.register(meterRegistry));
 		}
+	}
+
+	/** The longest an answer that needs KeyAPI can take: every wait on its way is bounded. */
+	public Duration longestAnswer() {
+		return this.keyApi.longestMiss();
 	}
 
 	/**
@@ -241,12 +246,13 @@ public class LivestreamPages {
 		}
 		LivestreamsQuery query = new LivestreamsQuery(key.userId(), key.page(), PageRequest.VENDOR_PAGE_SIZE,
 				team.name(), team.weight());
-		return this.keyApi.fetch(query, charged::incrementAndGet)
+		return this.keyApi.fetch(query, () -> this.budget.spend(paidFor), charged::incrementAndGet)
 			.map((vendorPage) -> stored(key, vendorPage))
 			.doOnNext((page) -> supersedeDeeperPagesIfHistoryShifted(key, replaced, page))
 			// Settled before the caller hears the outcome, so /usage and the metrics already agree with the answer.
 			.doOnSuccess((page) -> this.budget.settle(paidFor, charged.get()))
 			.doOnError((failure) -> this.budget.settle(paidFor, charged.get()))
+			.doOnCancel(() -> this.budget.settle(paidFor, charged.get()))
 			.toFuture()
 			.exceptionally((failure) -> {
 				Throwable cause = unwrapped(failure);

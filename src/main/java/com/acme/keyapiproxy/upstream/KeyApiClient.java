@@ -17,9 +17,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
-import io.github.resilience4j.micrometer.tagged.TaggedRateLimiterMetrics;
 import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
-import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
 import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
 import io.github.resilience4j.reactor.retry.RetryOperator;
 import io.github.resilience4j.retry.Retry;
@@ -31,7 +29,9 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.client.HttpClient;
+import reactor.util.context.Context;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
@@ -43,8 +43,8 @@ import org.springframework.web.reactive.function.client.WebClient;
 
 /**
  * KeyAPI's livestream endpoint, the only way the proxy reaches KeyAPI. One {@link #fetch} is one miss: inside it,
- * every attempt waits for an evenly spaced slot, shared fairly between teams ({@link UpstreamSlots}),
- * is timed out on its own, counted and logged; failed attempts worth
+ * every attempt waits for its turn at the send gate, shared fairly between teams and spaced from when the previous
+ * request was actually written ({@link UpstreamSlots}), is timed out on its own, counted and logged; failed attempts worth
  * repeating are retried (Resilience4j {@link Retry}); and a miss that failed on every attempt because KeyAPI was
  * down feeds a Resilience4j {@link CircuitBreaker} that makes later misses fail fast.
  * <p>
@@ -57,6 +57,9 @@ public class KeyApiClient implements DisposableBean {
 
 	/** A page of 10 livestreams is a few kilobytes; anything near this is not a page. */
 	static final int MAX_RESPONSE_BYTES = 1024 * 1024;
+
+	/** The message of KeyAPI's 429 when it refuses a request for its rate limit. */
+	static final String QPS_LIMIT_EXCEEDED = "qps limit exceeded";
 
 	private static final Logger log = LoggerFactory.getLogger(KeyApiClient.class);
 
@@ -85,15 +88,17 @@ public class KeyApiClient implements DisposableBean {
 	});
 
 	KeyApiClient(KeyApiProperties properties, WebClient.Builder webClients, MeterRegistry meterRegistry, Clock clock,
-			ObjectProvider<SharedUpstreamPermits> sharedPermits) {
+			ObjectProvider<SharedPacing> sharedPacing) {
 		this.properties = properties;
 		this.clock = clock;
 		this.quotaCooldown = new QuotaCooldown(properties.quotaCooldown(), clock);
-		HttpClient http = HttpClient.create()
+		// An attempt's turn at the gate ends when KeyAPI has its request, not when it was let through: one still
+		// connecting (a cold JVM, a new TLS connection) holds the next one back.
+		HttpClient http = SendReports.reporting(HttpClient.create()
 			// Reactor Netty silently resends a request once when a pooled connection breaks: a request that took
 			// no slot, was not counted, and may cost a credit. Every send goes through fetch().
 			.disableRetry(true)
-			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.timeout().toMillis());
+			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.timeout().toMillis()));
 		// Event loops, native transport and the host name resolver are set up on first use, which holds back the
 		// first requests for a good part of a second and lets them reach KeyAPI bunched together. Set them up now,
 		// in the background: it takes about a second, which the start need not wait for.
@@ -102,10 +107,15 @@ public class KeyApiClient implements DisposableBean {
 			.clientConnector(new ReactorClientHttpConnector(http))
 			.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize(MAX_RESPONSE_BYTES))
 			.build();
-		RateLimiterRegistry rateLimiters = RateLimiterRegistry.of(UpstreamSlots.permitConfig(properties.rateLimit().qps()));
-		UpstreamPermits shared = sharedPermits.getIfAvailable();
-		UpstreamPermits permits = (shared != null) ? shared : new LocalUpstreamPermits(rateLimiters.rateLimiter("keyapi"));
-		this.slots = new UpstreamSlots(permits, properties.rateLimit().maxWait(), this.slotDispatcher, System::nanoTime);
+		SharedPacing shared = sharedPacing.getIfAvailable();
+		AdaptiveRate rate = new AdaptiveRate(properties.rateLimit().qps(),
+				(shared != null) ? shared.learned() : new LocalLearnedLimits(), System::currentTimeMillis);
+		this.slots = new UpstreamSlots((shared != null) ? shared.gate() : new LocalSendGate(System::nanoTime), rate,
+				(shared != null) ? shared.backlog() : UpstreamBacklog.NONE, properties.rateLimit().maxWait(),
+				properties.longestSend(), this.slotDispatcher, System::nanoTime);
+		if (shared != null) {
+			shared.backlog().publish(this.slots::inLine);
+		}
 		this.recorder = new AttemptRecorder(meterRegistry);
 		RetryRegistry retries = RetryRegistry.of(new UpstreamRetryPolicy(properties.retry()).config());
 		this.retry = retries.retry("keyapi");
@@ -118,33 +128,47 @@ public class KeyApiClient implements DisposableBean {
 			}
 			log.warn("KeyAPI circuit breaker {}", event.getStateTransition());
 		});
-		TaggedRateLimiterMetrics.ofRateLimiterRegistry(rateLimiters).bindTo(meterRegistry);
 		TaggedRetryMetrics.ofRetryRegistry(retries).bindTo(meterRegistry);
 		TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(meterRegistry);
 		Gauge.builder("keyapi.proxy.upstream.queue", this.slots, (s) -> s.queueDrainsIn().toNanos() / 1e9)
 			.description("Seconds until every upstream slot handed out so far has been used (the wait a new miss faces)")
 			.baseUnit("seconds")
 			.register(meterRegistry);
+		Gauge.builder("keyapi.proxy.upstream.rate", this.slots, UpstreamSlots::ratePerSecond)
+			.description("Requests per second the proxy allows itself toward KeyAPI now (below qps after KeyAPI "
+					+ "refused for its limit)")
+			.register(meterRegistry);
 	}
 
 	/**
 	 * Fetches one page from KeyAPI.
 	 * @param query what to ask for, and for which team (logged with each attempt)
+	 * @param beforeFirstSend run once, on a thread that may block, when the first attempt is next in line to be sent
+	 * (the credit is spent there); when it throws, nothing is sent and the fetch fails with that
 	 * @param onCreditSpent run once for every attempt KeyAPI answered 2xx, i.e. every credit KeyAPI charged
 	 * @return the page, or an {@link UpstreamFailure} naming why there is none
 	 */
-	public Mono<VendorPage> fetch(LivestreamsQuery query, Runnable onCreditSpent) {
+	public Mono<VendorPage> fetch(LivestreamsQuery query, Runnable beforeFirstSend, Runnable onCreditSpent) {
 		return Mono.defer(() -> {
 			boolean probe = this.quotaCooldown.admit();
-			Mono<VendorPage> page = guardedFetch(query, onCreditSpent);
+			Mono<VendorPage> page = guardedFetch(query, once(beforeFirstSend), onCreditSpent);
 			return probe ? page.doFinally((signal) -> this.quotaCooldown.probeDone()) : page;
 		});
 	}
 
-	private Mono<VendorPage> guardedFetch(LivestreamsQuery query, Runnable onCreditSpent) {
+	private static Mono<Void> once(Runnable step) {
+		AtomicBoolean done = new AtomicBoolean();
+		return Mono.<Void>fromRunnable(() -> {
+			if (done.compareAndSet(false, true)) {
+				step.run();
+			}
+		}).subscribeOn(Schedulers.boundedElastic());
+	}
+
+	private Mono<VendorPage> guardedFetch(LivestreamsQuery query, Mono<Void> beforeFirstSend, Runnable onCreditSpent) {
 		AtomicInteger attempts = new AtomicInteger();
 		AtomicBoolean everyAttemptTimedOut = new AtomicBoolean(true);
-		return Mono.defer(() -> attempt(query, attempts.incrementAndGet(), onCreditSpent))
+		return Mono.defer(() -> attempt(query, attempts.incrementAndGet(), beforeFirstSend, onCreditSpent))
 			.doOnError(FailedAttempt.class, (failed) -> {
 				if (!failed.timedOut()) {
 					everyAttemptTimedOut.set(false);
@@ -158,6 +182,11 @@ public class KeyApiClient implements DisposableBean {
 							untilCircuitProbes()));
 	}
 
+	/** The longest one {@link #fetch} can take: every wait in it is bounded. */
+	public Duration longestMiss() {
+		return this.properties.longestMiss();
+	}
+
 	@Override
 	public void destroy() {
 		this.slotDispatcher.shutdownNow();
@@ -169,23 +198,18 @@ public class KeyApiClient implements DisposableBean {
 		state.put("circuitBreaker", this.circuitBreaker.getState().name());
 		state.put("quotaExhaustedUntil", String.valueOf(this.quotaCooldown.coolingUntil()));
 		state.put("upstreamQueueSeconds", this.slots.queueDrainsIn().toMillis() / 1000.0);
+		state.put("upstreamRate", this.slots.ratePerSecond());
 		return state;
 	}
 
-	private Mono<VendorPage> attempt(LivestreamsQuery query, int attempt, Runnable onCreditSpent) {
-		return this.slots.acquire(query.team(), query.teamWeight())
-			.then(sendTurn())
-			.then(Mono.defer(() -> send(query, attempt, onCreditSpent)));
+	private Mono<VendorPage> attempt(LivestreamsQuery query, int attempt, Mono<Void> beforeFirstSend,
+			Runnable onCreditSpent) {
+		return Mono.usingWhen(this.slots.turn(query.team(), query.teamWeight(), beforeFirstSend),
+				(slot) -> send(query, attempt, onCreditSpent, slot), (slot) -> Mono.fromRunnable(slot::end));
 	}
 
-	private Mono<Void> sendTurn() {
-		return Mono.defer(() -> {
-			Duration more = this.slots.delayBeforeSending();
-			return more.isZero() ? Mono.empty() : Mono.delay(more).then(sendTurn());
-		});
-	}
-
-	private Mono<VendorPage> send(LivestreamsQuery query, int attempt, Runnable onCreditSpent) {
+	private Mono<VendorPage> send(LivestreamsQuery query, int attempt, Runnable onCreditSpent,
+			UpstreamSlots.Slot slot) {
 		long started = System.nanoTime();
 		return this.webClient.get()
 			.uri((uri) -> uri.path(LIVESTREAMS_PATH)
@@ -197,7 +221,11 @@ public class KeyApiClient implements DisposableBean {
 			.exchangeToMono(this::readAnswer)
 			.timeout(this.properties.timeout())
 			.onErrorResume(Exception.class, (ex) -> Mono.just(VendorAnswer.transportFailure(ex)))
+			.contextWrite(Context.of(UpstreamSlots.Slot.class, slot))
 			.map((answer) -> {
+				if (answer.status() == 429) {
+					this.slots.refused(slot, answer.refusedForLimit(), answer.retryAfter());
+				}
 				int credits = answer.charged() ? 1 : 0;
 				this.recorder.record(query, attempt, answer.outcome(), System.nanoTime() - started, credits);
 				if (credits > 0) {
@@ -211,6 +239,13 @@ public class KeyApiClient implements DisposableBean {
 		int status = response.statusCode().value();
 		Duration retryAfter = RetryAfterHeader.parse(response.headers().asHttpHeaders().getFirst(HttpHeaders.RETRY_AFTER),
 				this.clock);
+		if (status == 429) {
+			// KeyAPI's 429 says why: "qps limit exceeded" is the one that asks every later request to slow down.
+			return response.bodyToMono(String.class)
+				.defaultIfEmpty("")
+				.onErrorReturn("")
+				.map((body) -> VendorAnswer.refused(status, retryAfter, body.contains(QPS_LIMIT_EXCEEDED)));
+		}
 		if (!response.statusCode().is2xxSuccessful()) {
 			return response.releaseBody().thenReturn(VendorAnswer.status(status, retryAfter));
 		}
@@ -291,23 +326,27 @@ public class KeyApiClient implements DisposableBean {
 
 	/** What one attempt got back, before it is judged. */
 	private record VendorAnswer(int status, String outcome, @Nullable Duration retryAfter, byte @Nullable [] body,
-			boolean transportFailed) {
+			boolean transportFailed, boolean refusedForLimit) {
 
 		static VendorAnswer status(int status, @Nullable Duration retryAfter) {
-			return new VendorAnswer(status, Integer.toString(status), retryAfter, null, false);
+			return new VendorAnswer(status, Integer.toString(status), retryAfter, null, false, false);
+		}
+
+		static VendorAnswer refused(int status, @Nullable Duration retryAfter, boolean forLimit) {
+			return new VendorAnswer(status, Integer.toString(status), retryAfter, null, false, forLimit);
 		}
 
 		static VendorAnswer body(int status, byte[] body) {
-			return new VendorAnswer(status, Integer.toString(status), null, body, false);
+			return new VendorAnswer(status, Integer.toString(status), null, body, false, false);
 		}
 
 		static VendorAnswer tooLarge(int status) {
-			return new VendorAnswer(status, Integer.toString(status), null, null, false);
+			return new VendorAnswer(status, Integer.toString(status), null, null, false, false);
 		}
 
 		static VendorAnswer transportFailure(Throwable failure) {
 			String outcome = (failure instanceof TimeoutException) ? AttemptOutcome.TIMEOUT : AttemptOutcome.IO_ERROR;
-			return new VendorAnswer(0, outcome, null, null, true);
+			return new VendorAnswer(0, outcome, null, null, true, false);
 		}
 
 		/** KeyAPI charges a credit for every 2xx answer, well-formed or not. */

@@ -33,11 +33,38 @@ public record KeyApiProperties(@DefaultValue("https://api.keyapi.ai") @NotNull U
 		@DefaultValue @Valid Retry retry, @DefaultValue @Valid CircuitBreaker circuitBreaker,
 		@DefaultValue("5m") @NotNull Duration quotaCooldown) {
 
+	/** The longest one attempt holds the send gate: its timeout, and a second for the report of its write. */
+	public Duration longestSend() {
+		return this.timeout.plusSeconds(1);
+	}
+
+	/**
+	 * The longest a miss can take, every wait bounded: each attempt waits at most {@code max-wait} and one interval
+	 * for its turn, then {@code timeout}; between attempts at most {@code max-backoff}.
+	 */
+	public Duration longestMiss() {
+		int attempts = this.retry.maxAttempts();
+		Duration attempt = this.rateLimit.maxWait().plus(this.rateLimit.slowestInterval()).plus(this.timeout);
+		return attempt.multipliedBy(attempts).plus(this.retry.maxBackoff().multipliedBy(attempts - 1L));
+	}
+
 	/**
 	 * @param qps upstream attempts per second, retries included, held in any sliding second
 	 * @param maxWait longest a miss waits for an upstream slot before the caller gets 503 upstream_busy
 	 */
-	public record RateLimit(@DefaultValue("5") @Positive double qps, @DefaultValue("5s") @NotNull Duration maxWait) {
+	public record RateLimit(
+			@DefaultValue("5") @Positive @Max(value = MAX_QPS,
+					message = "is above " + MAX_QPS + ", the highest rate this proxy can pace evenly") double qps,
+			@DefaultValue("5s") @NotNull Duration maxWait) {
+
+		/** The highest qps whose requests this proxy delivers within 5 % of it, evenly spaced (bench/pacing.sh). */
+		public static final long MAX_QPS = 200;
+
+		/** The interval at the lowest rate KeyAPI's refusals can bring the proxy down to. */
+		Duration slowestInterval() {
+			return Duration.ofNanos(AdaptiveRate.intervalNanos(this.qps * LearnedLimit.FLOOR));
+		}
+
 	}
 
 	/**

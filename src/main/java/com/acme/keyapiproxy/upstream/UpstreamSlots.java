@@ -3,62 +3,71 @@ package com.acme.keyapiproxy.upstream;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
-import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
 
+import com.acme.keyapiproxy.sharedstate.SharedStateUnavailable;
+
 /**
- * Hands out upstream slots, one every {@code 1/qps} plus a safety margin, so that KeyAPI never sees more than
- * {@code qps} requests in <em>any</em> sliding second (retries included), and shares them fairly between the teams
- * that are waiting.
+ * Lets attempts through to KeyAPI one at a time, spaced as KeyAPI sees them arrive, and shares the turns fairly
+ * between the teams that wait.
  * <p>
- * How: attempts wait in one queue per team. A single dispatcher takes one permit at a time from its
- * {@link UpstreamPermits} (one permit per interval: a Resilience4j {@link RateLimiter} for a single instance, a token
- * bucket in Redis shared by every replica in shared mode), and when the permit is due releases the head of the next team's
- * queue in weighted round-robin order (a team of weight {@code w} gets up to {@code w} slots per round). So a team
- * with 500 queued misses delays another team's single miss by about one slot, not 500.
+ * An attempt waits in its team's queue. The dispatcher takes the head of the next team's queue in weighted round-robin
+ * order (a team of weight {@code w} gets up to {@code w} turns per round, so a team with 500 queued misses delays
+ * another team's single miss by about one turn) and makes it <em>next</em>: its {@code whenNext} step runs then (the
+ * credit is reserved there), while the attempt before it may still be connecting. When it is ready, the dispatcher
+ * takes the {@link SendGate} for it, which is free once the previous request has been written and one interval has
+ * passed since, and lets it through: it is sent at once and reports {@link Slot#sent()} when its request is on the
+ * wire. The interval is the {@link AdaptiveRate}'s, so a refusal from KeyAPI slows every later send.
  * <p>
  * An attempt whose expected wait is longer than {@code keyapi.rate-limit.max-wait} is refused at once with
  * {@link UpstreamBusy}; one that waits longer anyway (other teams arrived and took their fair share) is refused when
- * its wait reaches {@code max-wait} plus one interval of grace.
+ * its wait reaches {@code max-wait} plus one interval. Either way it was not sent.
  * <p>
- * Resilience4j's permits belong to fixed cycles, so a permit at the very end of one cycle and the next at the very
- * start of the following one would go out back to back; a timer that fires late would do the same. So every send
- * also passes {@link #delayBeforeSending()}, which holds it until one full interval after the previous send.
- * <p>
- * Thread-safe: queue state is guarded by one lock; the dispatcher runs on one scheduler thread.
+ * Threads: the queues and the two attempts out of them ({@code next}, {@code sending}) are guarded by one lock, which
+ * is never held while a sink is completed or the gate, the rate or Redis is called. The gate and the rate are only
+ * used on the dispatcher thread. {@link Slot#sent()} is called on a Netty event loop and only hands over to the
+ * dispatcher. A waiter's turn is completed on the dispatcher thread (the send then starts there); a refusal is
+ * completed on the thread that found it (the caller's, the dispatcher's, or a timer's).
  */
 final class UpstreamSlots {
 
-	/** A millisecond of network jitter is enough to put two requests inside one vendor second. */
-	static final Duration SAFETY_MARGIN = Duration.ofMillis(10);
+	/** How soon to ask the shared gate again while another replica's send holds it. */
+	static final Duration POLL_WHILE_HELD_ELSEWHERE = Duration.ofMillis(2);
 
-	private final UpstreamPermits permits;
+	private static final Logger log = LoggerFactory.getLogger(UpstreamSlots.class);
 
-	private final long intervalNanos;
+	private final SendGate gate;
+
+	private final AdaptiveRate rate;
+
+	private final UpstreamBacklog backlog;
 
 	private final Duration maxWait;
+
+	private final Duration longestSend;
 
 	private final ScheduledExecutorService dispatcher;
 
 	private final LongSupplier nanoTime;
 
-	private final AtomicLong lastSend;
-
 	private final Object lock = new Object();
 
-	private final Map<String, ArrayDeque<Waiter>> queues = new HashMap<>();
+	private final Map<String, ArrayDeque<Slot>> queues = new HashMap<>();
 
 	/** Teams with waiters, in turn order; the head is the team whose turn it is. */
 	private final ArrayDeque<String> turns = new ArrayDeque<>();
@@ -67,178 +76,259 @@ final class UpstreamSlots {
 
 	private int waiting;
 
-	/** When the permit being waited for is due ({@code nanoTime}), or {@code null} when the dispatcher is idle. */
-	private @Nullable Long nextReleaseAt;
+	/** Out of its queue, getting ready ({@code whenNext}) or ready for the gate. */
+	private @Nullable Slot next;
 
-	UpstreamSlots(UpstreamPermits permits, Duration maxWait, ScheduledExecutorService dispatcher,
-			LongSupplier nanoTime) {
-		this.permits = permits;
-		this.intervalNanos = permits.interval().toNanos();
+	/** Holds the gate: let through, its request not yet written. */
+	private @Nullable Slot sending;
+
+	/** The interval last in force, for estimates made under the lock. */
+	private volatile long intervalNanos;
+
+	/**
+	 * The time one send really takes at the gate while sends follow each other (the interval, and what letting it
+	 * through, connecting and writing add): a moving average of the gaps between writes, for estimates.
+	 */
+	private volatile long spacingNanos;
+
+	/** Dispatcher thread only: when the pending timed dispatch is due, or {@code null} when there is none. */
+	private @Nullable Long timerDueAt;
+
+	UpstreamSlots(SendGate gate, AdaptiveRate rate, UpstreamBacklog backlog, Duration maxWait, Duration longestSend,
+			ScheduledExecutorService dispatcher, LongSupplier nanoTime) {
+		this.gate = gate;
+		this.rate = rate;
+		this.backlog = backlog;
 		this.maxWait = maxWait;
+		this.longestSend = longestSend;
 		this.dispatcher = dispatcher;
 		this.nanoTime = nanoTime;
-		this.lastSend = new AtomicLong(nanoTime.getAsLong() - this.intervalNanos);
-	}
-
-	/** One permit per {@code 1/qps} plus the margin; only the dispatcher takes them, one at a time. */
-	static RateLimiterConfig permitConfig(double qps) {
-		return RateLimiterConfig.custom()
-			.limitForPeriod(1)
-			.limitRefreshPeriod(interval(qps))
-			.timeoutDuration(Duration.ofDays(1))
-			.build();
-	}
-
-	static Duration interval(double qps) {
-		return Duration.ofNanos((long) (TimeUnit.SECONDS.toNanos(1) / qps)).plus(SAFETY_MARGIN);
+		this.intervalNanos = rate.lastKnownIntervalNanos();
+		this.spacingNanos = this.intervalNanos;
 	}
 
 	/**
-	 * Waits for this team's next fair slot.
-	 * @return completes when the attempt may go on to {@link #delayBeforeSending()}; fails with {@link UpstreamBusy}
-	 * at once when the expected wait is longer than the longest wait, or when the wait reaches it
+	 * Waits for this team's next fair turn at the gate.
+	 * @param whenNext run when this attempt is next in line, before it is let through (a failure ends the wait with it)
+	 * @return the slot, once let through: send at once, call {@link Slot#sent()} when the request is written and
+	 * {@link Slot#end()} when the attempt is over; or {@link UpstreamBusy} at once when the expected wait is longer
+	 * than the longest wait, or when the wait reaches it
 	 */
-	Mono<Void> acquire(String team, int weight) {
-		return Mono.<Void>create((sink) -> enqueue(new Waiter(team, Math.max(1, weight), sink)))
-			// An attempt admitted on its expected wait gets one interval of grace for timer drift before it is
-			// refused; beyond that, only other teams taking their fair share can have pushed it back.
-			.timeout(this.maxWait.plusNanos(this.intervalNanos))
+	Mono<Slot> turn(String team, int weight, Mono<Void> whenNext) {
+		long deadline = this.maxWait.toNanos() + this.intervalNanos;
+		return Mono.<Slot>create((sink) -> {
+			Slot slot = new Slot(team, Math.max(1, weight), sink, whenNext);
+			sink.onCancel(slot::end);
+			enqueue(slot);
+		})
+			.timeout(Duration.ofNanos(deadline))
 			.onErrorMap(TimeoutException.class, (late) -> busy());
 	}
 
-	/**
-	 * Called when a slot was granted.
-	 * @return zero when the request may go now (and it is recorded as sent), else how much longer to wait
-	 */
-	Duration delayBeforeSending() {
-		Duration shared = this.permits.sharedSendDelay();
-		if (shared != null) {
-			return shared;
-		}
-		while (true) {
-			long now = this.nanoTime.getAsLong();
-			long last = this.lastSend.get();
-			long earliest = last + this.intervalNanos;
-			if (now < earliest) {
-				return Duration.ofNanos(earliest - now);
-			}
-			if (this.lastSend.compareAndSet(last, now)) {
-				return Duration.ZERO;
-			}
-		}
-	}
-
-	/** How long until every attempt waiting now has had its slot: the wait a new attempt would face. */
+	/** How long until every attempt waiting now has had its turn: the wait a new attempt would face. */
 	Duration queueDrainsIn() {
 		synchronized (this.lock) {
-			return Duration.ofNanos(untilNextRelease() + Math.max(0, this.waiting - 1) * this.intervalNanos);
+			return Duration.ofNanos(expectedWaitBehind(this.waiting, this.backlog.elsewhere()));
 		}
 	}
 
-	private void enqueue(Waiter waiter) {
+	/** Attempts in line here: waiting, and the one next (for the other replicas' estimates). */
+	int inLine() {
 		synchronized (this.lock) {
-			long expected = untilNextRelease() + slotsAhead(waiter) * this.intervalNanos;
-			if (expected > this.maxWait.toNanos()) {
-				waiter.sink().error(busy());
-				return;
-			}
-			this.queues.computeIfAbsent(waiter.team(), (team) -> {
-				this.turns.addLast(team);
-				return new ArrayDeque<>();
-			}).addLast(waiter);
-			this.waiting++;
-			waiter.sink().onCancel(() -> remove(waiter));
-			if (this.nextReleaseAt == null) {
-				takeNextPermit();
-			}
+			return this.waiting + ((this.next != null) ? 1 : 0);
 		}
 	}
 
-	/** Slots the dispatcher will hand out before this new waiter's, in weighted round-robin order. */
-	private long slotsAhead(Waiter waiter) {
-		ArrayDeque<Waiter> own = this.queues.get(waiter.team());
-		int ownAhead = (own != null) ? own.size() : 0;
-		long round = ownAhead / waiter.weight();
-		long ahead = ownAhead;
-		for (ArrayDeque<Waiter> other : this.queues.values()) {
-			if (other != own && !other.isEmpty()) {
-				ahead += Math.min(other.size(), (round + 1) * other.peekFirst().weight());
-			}
-		}
-		return ahead;
-	}
-
-	private long untilNextRelease() {
-		Long at = this.nextReleaseAt;
-		if (at != null) {
-			return Math.max(0, at - this.nanoTime.getAsLong());
-		}
-		return this.permits.nanosUntilFree();
+	/** Requests per second allowed now (for the gauge). */
+	double ratePerSecond() {
+		return this.rate.perSecondOrLastKnown();
 	}
 
 	/**
-	 * With the lock held: has the dispatcher reserve the next permit and schedule its release. The reservation runs
-	 * on the dispatcher, outside the lock, as it may be a call to Redis.
+	 * KeyAPI answered 429 to a request that was sent through this slot.
+	 * @param forLimit whether it said the refusal was for its rate limit: every later send slows down
+	 * @param retryAfter the vendor's {@code Retry-After}, if any: no send goes before it has passed
 	 */
-	private void takeNextPermit() {
-		// Until the reservation answers, the best estimate of when it will be due (waits are judged against it).
-		this.nextReleaseAt = this.nanoTime.getAsLong() + this.permits.nanosUntilFree();
-		this.dispatcher.execute(this::reserveNextPermit);
+	void refused(Slot slot, boolean forLimit, @Nullable Duration retryAfter) {
+		long sentAtMillis = slot.sentAtMillis;
+		onDispatcher(() -> {
+			try {
+				if (retryAfter != null && !retryAfter.isZero()) {
+					this.gate.pause(retryAfter);
+				}
+				if (forLimit) {
+					this.rate.refusedForLimit(sentAtMillis);
+				}
+			}
+			catch (SharedStateUnavailable unreachable) {
+				log.warn("Could not slow every replica down after KeyAPI's 429: {}", unreachable.getMessage());
+			}
+		});
 	}
 
-	private void reserveNextPermit() {
+	private void enqueue(Slot slot) {
+		UpstreamBacklog.Place place = this.backlog.joined();
+		slot.ticket = place.ticket();
+		UpstreamBusy refused = null;
+		synchronized (this.lock) {
+			long expected = expectedWaitFor(slot, place.elsewhere());
+			if (expected > this.maxWait.toNanos()) {
+				refused = busy(expectedWaitBehind(this.waiting, place.elsewhere()));
+			}
+			else {
+				this.queues.computeIfAbsent(slot.team, (team) -> {
+					this.turns.addLast(team);
+					return new ArrayDeque<>();
+				}).addLast(slot);
+				this.waiting++;
+			}
+		}
+		if (refused != null) {
+			slot.leaveLine();
+			slot.sink.error(refused);
+			return;
+		}
+		wake();
+	}
+
+	/**
+	 * With the lock held: the wait before this new slot's turn, in weighted round-robin order here, behind every
+	 * attempt in line on other replicas.
+	 */
+	private long expectedWaitFor(Slot slot, int elsewhere) {
+		ArrayDeque<Slot> own = this.queues.get(slot.team);
+		int ownAhead = (own != null) ? own.size() : 0;
+		long round = ownAhead / slot.weight;
+		long ahead = ownAhead;
+		for (ArrayDeque<Slot> other : this.queues.values()) {
+			if (other != own && !other.isEmpty()) {
+				ahead += Math.min(other.size(), (round + 1) * other.peekFirst().weight);
+			}
+		}
+		return expectedWaitBehind(ahead, elsewhere);
+	}
+
+	/**
+	 * With the lock held: the wait of an attempt with {@code ahead} queued attempts before it here, and
+	 * {@code elsewhere} on other replicas (the shared gate serves them in the order they joined).
+	 */
+	private long expectedWaitBehind(long ahead, int elsewhere) {
+		long interval = this.intervalNanos;
+		long spacing = Math.max(interval, this.spacingNanos);
+		long untilFree = this.gate.nanosUntilFree(interval);
+		if (this.sending != null) {
+			// Its write, and an interval after it, are still to come.
+			untilFree = Math.max(untilFree, spacing);
+		}
+		long inLine = ahead + ((this.next != null) ? 1 : 0) + elsewhere;
+		return untilFree + inLine * spacing;
+	}
+
+	private void wake() {
+		onDispatcher(this::dispatch);
+	}
+
+	private void onDispatcher(Runnable task) {
+		try {
+			this.dispatcher.execute(task);
+		}
+		catch (RejectedExecutionException shutDown) {
+			// The application is stopping.
+		}
+	}
+
+	/** Dispatcher thread only: moves a waiter up to next, and lets next through the gate when both are ready. */
+	private void dispatch() {
+		List<Runnable> outside = new ArrayList<>(2);
+		Slot candidate;
+		synchronized (this.lock) {
+			promoteNext(outside);
+			candidate = (this.sending == null && this.next != null && this.next.state == State.READY) ? this.next
+					: null;
+		}
+		outside.forEach(Runnable::run);
+		if (candidate == null) {
+			return;
+		}
 		long wait;
 		try {
-			wait = this.permits.reserve();
+			long interval = this.rate.intervalNanos();
+			this.intervalNanos = interval;
+			wait = this.gate.tryTake(interval, candidate.ticket);
 		}
-		catch (RuntimeException unreachable) {
+		catch (SharedStateUnavailable unreachable) {
 			refuseEveryWaiter(unreachable);
 			return;
 		}
-		synchronized (this.lock) {
-			this.nextReleaseAt = this.nanoTime.getAsLong() + wait;
+		if (wait != 0) {
+			dispatchIn((wait == SendGate.HELD_ELSEWHERE) ? POLL_WHILE_HELD_ELSEWHERE.toNanos() : wait);
+			return;
 		}
-		this.dispatcher.schedule(this::release, wait, TimeUnit.NANOSECONDS);
+		letThrough(candidate);
 	}
 
-	/** No permit can be had (the shared limiter is unreachable): nobody waiting now can be sent. */
-	private void refuseEveryWaiter(RuntimeException reason) {
-		List<Waiter> refused = new ArrayList<>();
+	/** Dispatcher thread only, with the gate taken for the candidate. */
+	private void letThrough(Slot candidate) {
+		List<Runnable> outside = new ArrayList<>(2);
+		boolean withdrawn;
 		synchronized (this.lock) {
-			this.queues.values().forEach(refused::addAll);
-			this.queues.clear();
-			this.turns.clear();
-			this.slotsInThisTurn = 0;
-			this.waiting = 0;
-			this.nextReleaseAt = null;
+			withdrawn = this.next != candidate || candidate.state != State.READY;
+			if (!withdrawn) {
+				this.next = null;
+				this.sending = candidate;
+				candidate.state = State.SENDING;
+				outside.add(candidate::leaveLine);
+				outside.add(() -> candidate.sink.success(candidate));
+				promoteNext(outside);
+			}
 		}
-		refused.forEach((waiter) -> waiter.sink().error(reason));
+		if (withdrawn) {
+			this.gate.release(Long.MIN_VALUE);
+			dispatch();
+			return;
+		}
+		// A send that never reports (its subscriber vanished) must not hold the gate for ever.
+		candidate.stuck = this.dispatcher.schedule(candidate::end, this.longestSend.toNanos(), TimeUnit.NANOSECONDS);
+		outside.forEach(Runnable::run);
 	}
 
-	private void release() {
-		Waiter next;
-		synchronized (this.lock) {
-			next = nextInTurn();
-			if (this.waiting > 0) {
-				takeNextPermit();
-			}
-			else {
-				this.nextReleaseAt = null;
-			}
+	/** Dispatcher thread only. */
+	private void dispatchIn(long nanos) {
+		long due = this.nanoTime.getAsLong() + nanos;
+		if (this.timerDueAt != null && this.timerDueAt - due <= 0) {
+			return;
 		}
-		if (next != null) {
-			next.sink().success();
+		this.timerDueAt = due;
+		this.dispatcher.schedule(() -> {
+			if (this.timerDueAt != null && this.timerDueAt == due) {
+				this.timerDueAt = null;
+			}
+			dispatch();
+		}, nanos, TimeUnit.NANOSECONDS);
+	}
+
+	/** With the lock held: when nobody is next, the head of the queue whose turn it is becomes next. */
+	private void promoteNext(List<Runnable> outside) {
+		if (this.next != null) {
+			return;
 		}
+		Slot promoted = nextInTurn();
+		if (promoted == null) {
+			return;
+		}
+		promoted.state = State.NEXT;
+		this.next = promoted;
+		outside.add(promoted::getReady);
 	}
 
 	/** With the lock held: the head of the queue of the team whose turn it is, moving the turn on as weights say. */
-	private @Nullable Waiter nextInTurn() {
+	private @Nullable Slot nextInTurn() {
 		String team = this.turns.peekFirst();
 		if (team == null) {
 			return null;
 		}
-		ArrayDeque<Waiter> queue = this.queues.get(team);
-		Waiter next = queue.pollFirst();
+		ArrayDeque<Slot> queue = this.queues.get(team);
+		Slot head = queue.pollFirst();
 		this.waiting--;
 		this.slotsInThisTurn++;
 		if (queue.isEmpty()) {
@@ -246,37 +336,238 @@ final class UpstreamSlots {
 			this.turns.pollFirst();
 			this.slotsInThisTurn = 0;
 		}
-		else if (this.slotsInThisTurn >= next.weight()) {
+		else if (this.slotsInThisTurn >= head.weight) {
 			this.turns.addLast(this.turns.pollFirst());
 			this.slotsInThisTurn = 0;
 		}
-		return next;
+		return head;
 	}
 
-	private void remove(Waiter waiter) {
-		synchronized (this.lock) {
-			ArrayDeque<Waiter> queue = this.queues.get(waiter.team());
-			if (queue == null || !queue.remove(waiter)) {
-				return;
+	/** With the lock held: takes a waiting slot out of its queue. */
+	private void removeWaiting(Slot slot) {
+		ArrayDeque<Slot> queue = this.queues.get(slot.team);
+		if (queue == null || !queue.remove(slot)) {
+			return;
+		}
+		this.waiting--;
+		if (queue.isEmpty()) {
+			this.queues.remove(slot.team);
+			if (slot.team.equals(this.turns.peekFirst())) {
+				this.slotsInThisTurn = 0;
 			}
-			this.waiting--;
-			if (queue.isEmpty()) {
-				this.queues.remove(waiter.team());
-				if (waiter.team().equals(this.turns.peekFirst())) {
-					this.slotsInThisTurn = 0;
-				}
-				this.turns.remove(waiter.team());
-			}
+			this.turns.remove(slot.team);
 		}
 	}
 
+	/** The gate cannot be reached (shared mode, Redis down): nobody waiting now can be sent. */
+	private void refuseEveryWaiter(RuntimeException reason) {
+		List<Slot> refused = new ArrayList<>();
+		synchronized (this.lock) {
+			this.queues.values().forEach(refused::addAll);
+			this.queues.clear();
+			this.turns.clear();
+			this.slotsInThisTurn = 0;
+			this.waiting = 0;
+			if (this.next != null) {
+				refused.add(this.next);
+				this.next = null;
+			}
+			refused.forEach((slot) -> slot.state = State.DONE);
+		}
+		refused.forEach((slot) -> {
+			slot.leaveLine();
+			slot.fail(reason);
+		});
+	}
+
+	/** Dispatcher thread only: the sending slot's request was written (or it ended before): the gate is free. */
+	private void finishSending(Slot slot, long sentAtNanos) {
+		synchronized (this.lock) {
+			if (this.sending != slot) {
+				return;
+			}
+			this.sending = null;
+			slot.state = State.DONE;
+		}
+		if (slot.stuck != null) {
+			slot.stuck.cancel(false);
+		}
+		try {
+			long sinceLastWrite = this.gate.release(sentAtNanos);
+			if (sinceLastWrite > 0 && sinceLastWrite < 2 * this.intervalNanos) {
+				this.spacingNanos = (4 * this.spacingNanos + sinceLastWrite) / 5;
+			}
+		}
+		catch (SharedStateUnavailable unreachable) {
+			// Its hold in Redis lapses by itself; until then no replica sends.
+			log.warn("Could not release the shared KeyAPI send gate: {}", unreachable.getMessage());
+		}
+		dispatch();
+	}
+
 	private UpstreamBusy busy() {
-		Duration drain = queueDrainsIn();
-		long seconds = drain.getSeconds() + ((drain.getNano() > 0) ? 1 : 0);
+		return busy(queueDrainsIn().toNanos());
+	}
+
+	private static UpstreamBusy busy(long drainNanos) {
+		long seconds = TimeUnit.NANOSECONDS.toSeconds(drainNanos) + ((drainNanos % 1_000_000_000L > 0) ? 1 : 0);
 		return new UpstreamBusy(Duration.ofSeconds(Math.max(1, seconds)));
 	}
 
-	private record Waiter(String team, int weight, MonoSink<Void> sink) {
+	private enum State {
+
+		/** In its team's queue. */
+		WAITING,
+		/** Out of the queue; its {@code whenNext} step runs. */
+		NEXT,
+		/** Waiting for the gate. */
+		READY,
+		/** Let through; holds the gate until its request is written. */
+		SENDING,
+		/** Sent, refused or withdrawn. */
+		DONE
+
+	}
+
+	/**
+	 * One attempt's place in line, then its hold on the gate. State changes are guarded by the slots' lock;
+	 * {@link #sent()} and {@link #end()} may be called from any thread, more than once.
+	 */
+	final class Slot {
+
+		private final String team;
+
+		private final int weight;
+
+		private final MonoSink<Slot> sink;
+
+		private final Mono<Void> whenNext;
+
+		private State state = State.WAITING;
+
+		private @Nullable Disposable gettingReady;
+
+		private @Nullable ScheduledFuture<?> stuck;
+
+		/** Its number in the line of every replica (shared mode). */
+		private volatile long ticket;
+
+		/** Whether it stopped counting in the shared backlog (guarded by the slots' lock). */
+		private boolean leftLine;
+
+		/** Whether {@link #sent()} was reported (guarded by the slots' lock). */
+		private boolean reported;
+
+		/** When its request was written (wall clock, for what KeyAPI's refusal teaches). */
+		private volatile long sentAtMillis;
+
+		private Slot(String team, int weight, MonoSink<Slot> sink, Mono<Void> whenNext) {
+			this.team = team;
+			this.weight = weight;
+			this.sink = sink;
+			this.whenNext = whenNext;
+		}
+
+		/** Its request has been written to the connection: the next send may go one interval from now. */
+		void sent() {
+			long at = UpstreamSlots.this.nanoTime.getAsLong();
+			synchronized (UpstreamSlots.this.lock) {
+				if (this.reported) {
+					return;
+				}
+				this.reported = true;
+			}
+			this.sentAtMillis = System.currentTimeMillis();
+			onDispatcher(() -> finishSending(this, at));
+		}
+
+		/**
+		 * The attempt is over, or was withdrawn (cancelled, timed out): it leaves the line, and a send that was let
+		 * through but never reported its write frees the gate as if it had just been written.
+		 */
+		void end() {
+			boolean wasSending = false;
+			Disposable preparing = null;
+			synchronized (UpstreamSlots.this.lock) {
+				switch (this.state) {
+					case WAITING -> removeWaiting(this);
+					case NEXT, READY -> {
+						if (UpstreamSlots.this.next == this) {
+							UpstreamSlots.this.next = null;
+						}
+						preparing = this.gettingReady;
+					}
+					case SENDING -> wasSending = true;
+					case DONE -> {
+						return;
+					}
+				}
+				if (!wasSending) {
+					this.state = State.DONE;
+				}
+			}
+			if (preparing != null) {
+				preparing.dispose();
+			}
+			leaveLine();
+			if (wasSending) {
+				sent();
+			}
+			else {
+				wake();
+			}
+		}
+
+		/** Next in line: runs its {@code whenNext} step, then asks for the gate. */
+		private void getReady() {
+			Disposable preparing = this.whenNext.subscribe(null, this::failWhileNext, this::ready);
+			synchronized (UpstreamSlots.this.lock) {
+				if (this.state == State.NEXT) {
+					this.gettingReady = preparing;
+				}
+			}
+		}
+
+		private void ready() {
+			synchronized (UpstreamSlots.this.lock) {
+				if (this.state != State.NEXT) {
+					return;
+				}
+				this.state = State.READY;
+			}
+			wake();
+		}
+
+		private void failWhileNext(Throwable failure) {
+			synchronized (UpstreamSlots.this.lock) {
+				if (this.state != State.NEXT) {
+					return;
+				}
+				this.state = State.DONE;
+				if (UpstreamSlots.this.next == this) {
+					UpstreamSlots.this.next = null;
+				}
+			}
+			leaveLine();
+			fail(failure);
+			wake();
+		}
+
+		/** It no longer counts in the shared backlog; once. */
+		private void leaveLine() {
+			synchronized (UpstreamSlots.this.lock) {
+				if (this.leftLine) {
+					return;
+				}
+				this.leftLine = true;
+			}
+			UpstreamSlots.this.backlog.left();
+		}
+
+		private void fail(Throwable failure) {
+			this.sink.error(failure);
+		}
+
 	}
 
 }

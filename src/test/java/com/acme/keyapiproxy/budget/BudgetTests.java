@@ -68,8 +68,8 @@ class BudgetTests {
 	@Test
 	void theOrganisationIsNamedWhenTheSharedCreditsAreSpentEvenIfTheTeamsAreToo() {
 		this.budget = budget(2L);
-		this.budget.reserve(BETA);
-		this.budget.reserve(GAMMA);
+		this.budget.spend(this.budget.reserve(BETA));
+		this.budget.spend(this.budget.reserve(GAMMA));
 
 		assertThatExceptionOfType(OrganisationBudgetExhausted.class).isThrownBy(() -> this.budget.reserve(BETA));
 		assertThatExceptionOfType(OrganisationBudgetExhausted.class).isThrownBy(() -> this.budget.reserve(GAMMA));
@@ -84,7 +84,7 @@ class BudgetTests {
 
 		List<Boolean> granted = Concurrently.run(50, (caller) -> {
 			try {
-				this.budget.reserve(lastCredit);
+				this.budget.spend(this.budget.reserve(lastCredit));
 				return true;
 			}
 			catch (TeamBudgetExhausted refused) {
@@ -97,16 +97,33 @@ class BudgetTests {
 	}
 
 	@Test
-	void spendSurvivesARestart() {
+	void whatWasSpentSurvivesARestartAndWhatWasOnlyHeldIsForgotten() {
 		Budget first = budget(null);
-		first.settle(first.reserve(ALPHA), 1);
-		first.reserve(ALPHA);
+		Reservation answered = first.reserve(ALPHA);
+		first.spend(answered);
+		first.settle(answered, 1);
+		first.spend(first.reserve(ALPHA)); // being sent when the proxy stopped
+		first.reserve(ALPHA); // still waiting in line
 		first.close();
 
 		this.budget = budget(null);
 
 		assertThat(this.budget.usage(ALPHA).creditsSpent()).isEqualTo(2);
 		assertThat(this.budget.usage(ALPHA).creditsRemaining()).isEqualTo(1);
+	}
+
+	@Test
+	void aHeldCreditCountsAgainstTheAllowanceAndIsReleasedWhenTheMissEndsUnsent() {
+		this.budget = budget(null);
+		Reservation held = this.budget.reserve(BETA);
+
+		assertThatExceptionOfType(TeamBudgetExhausted.class).isThrownBy(() -> this.budget.reserve(BETA));
+		this.budget.settle(held, 0);
+
+		assertThat(this.budget.usage(BETA).creditsSpent()).isZero();
+		assertThatExceptionOfType(IllegalStateException.class).as("settled before it was sent: never sent")
+			.isThrownBy(() -> this.budget.spend(held));
+		assertThat(this.budget.reserve(BETA)).isNotNull();
 	}
 
 	private Budget budget(Long organisationLimit) {

@@ -179,7 +179,7 @@ class HelmChartTests {
 		assertThat(alerts).extracting((alert) -> alert.get("alert"))
 			.containsExactlyInAnyOrder("KeyApiOrganisationBudget80", "KeyApiOrganisationBudget95",
 					"KeyApiUpstreamErrorRatioHigh", "KeyApiCircuitBreakerOpen", "KeyApiQuotaExhausted",
-					"KeyApiCacheHitRatioCollapsed");
+					"KeyApiRateLimitRefusals", "KeyApiCacheHitRatioCollapsed");
 		assertThat(promtool("check", "rules", rulesFile(rule).toString())).contains("SUCCESS");
 	}
 

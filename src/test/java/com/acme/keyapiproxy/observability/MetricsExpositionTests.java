@@ -37,7 +37,7 @@ class MetricsExpositionTests extends ProxyIntegrationTest {
 		assertThat(scrape).contains("keyapi_proxy_upstream_request_duration_seconds_bucket{",
 				"keyapi_proxy_upstream_request_duration_seconds_count ", "keyapi_proxy_cache_size_bytes ",
 				"keyapi_proxy_cache_entries ", "resilience4j_retry_calls", "resilience4j_circuitbreaker_state",
-				"resilience4j_ratelimiter_available_permissions{name=\"keyapi\"}", "http_server_requests_seconds");
+				"keyapi_proxy_upstream_rate ", "http_server_requests_seconds");
 		assertThat(scrape).containsPattern("(?m)^keyapi_proxy_cache_entries [1-9]");
 		assertThat(scrape).doesNotContain("keyapi_proxy_credits_remaining{team=\"default\"}");
 	}

@@ -32,4 +32,14 @@ class StartupTests {
 		assertThat(output.getAll()).contains("keyapi.rateLimit.qps", "must be greater than 0").doesNotContain("sk_live_secret_in_startup");
 	}
 
+	@Test
+	void aRateAboveWhatTheProxyCanPaceEvenlyIsRefusedAtStartNamingTheHighest(CapturedOutput output) {
+		assertThatException().isThrownBy(() -> SpringApplication.run(KeyApiProxyApplication.class,
+				"--server.port=0", "--management.server.port=0", "--proxy.budget.file=target/test-ledgers/startup/credits",
+				"--keyapi.api-key=sk_live_secret_in_startup", "--keyapi.rate-limit.qps=1000"));
+
+		assertThat(output.getAll()).contains("keyapi.rateLimit.qps",
+				"is above 200, the highest rate this proxy can pace evenly");
+	}
+
 }

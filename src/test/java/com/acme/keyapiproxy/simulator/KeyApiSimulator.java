@@ -84,7 +84,7 @@ public final class KeyApiSimulator implements AutoCloseable {
 				return;
 			}
 			if (!admitted()) {
-				send(exchange, 429, error(429, "Too many requests"));
+				send(exchange, 429, error(429, "qps limit exceeded"));
 				return;
 			}
 			Map<String, String> query = query(exchange.getRequestURI().getRawQuery());

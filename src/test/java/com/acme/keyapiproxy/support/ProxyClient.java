@@ -49,9 +49,10 @@ public final class ProxyClient {
 	public double metric(String name, String labels) {
 		String scrape = management("/actuator/prometheus").body();
 		double total = 0;
-		Matcher matcher = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{([^}]*)\\} (\\S+)$").matcher(scrape);
+		Matcher matcher = Pattern.compile("(?m)^" + Pattern.quote(name) + "(?:\\{([^}]*)\\})? (\\S+)$").matcher(scrape);
 		while (matcher.find()) {
-			if (matcher.group(1).contains(labels)) {
+			String sampleLabels = (matcher.group(1) != null) ? matcher.group(1) : "";
+			if (sampleLabels.contains(labels)) {
 				total += Double.parseDouble(matcher.group(2));
 			}
 		}

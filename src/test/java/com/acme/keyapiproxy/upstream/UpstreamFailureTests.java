@@ -163,17 +163,6 @@ class UpstreamFailureTests extends ProxyIntegrationTest {
 	}
 
 	@Test
-	void aRetryAfterLongerThanTheLongestBackoffEndsRetryingAndIsPassedOn() {
-		keyApi.stubFor(livestreams("2900").willReturn(vendorError(429).withHeader("Retry-After", "120")));
-
-		HttpResponse<String> response = this.proxy.get("/influencers/2900/livestreams");
-
-		assertProblem(response, 503, "upstream_unavailable");
-		assertThat(response.headers().firstValue("Retry-After")).hasValue("120");
-		assertThat(requestsFor("2900")).hasSize(1);
-	}
-
-	@Test
 	void everyAttemptIsOneLogLineWithItsTeamPageStatusAttemptDurationAndCredits(CapturedOutput output) {
 		keyApi.stubFor(livestreams("3000").inScenario("once").whenScenarioStateIs(Scenario.STARTED)
 			.willReturn(vendorError(500)).willSetStateTo("ok"));

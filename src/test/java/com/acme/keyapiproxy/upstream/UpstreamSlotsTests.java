@@ -5,58 +5,137 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
-import io.github.resilience4j.ratelimiter.internal.AtomicRateLimiter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-/** The slot dispatcher on real threads and real time (short intervals); order is asserted, not timing luck. */
+/**
+ * The slot dispatcher on real threads and real time (short intervals). Each granted slot stands for a send: the test
+ * "writes" it some time later, on another thread, as a connecting request would.
+ */
 class UpstreamSlotsTests {
 
 	private final ScheduledExecutorService dispatcher = Executors.newSingleThreadScheduledExecutor();
+
+	private final ScheduledExecutorService network = Executors.newScheduledThreadPool(4);
 
 	private final List<String> granted = Collections.synchronizedList(new ArrayList<>());
 
 	@AfterEach
 	void stop() {
 		this.dispatcher.shutdownNow();
+		this.network.shutdownNow();
 	}
 
 	@Test
-	void theIntervalIsOneOverQpsPlusTheSafetyMargin() {
-		assertThat(UpstreamSlots.interval(5)).isEqualTo(Duration.ofMillis(210));
-		assertThat(UpstreamSlots.interval(0.5)).isEqualTo(Duration.ofMillis(2010));
+	void theIntervalIsOneOverTheRateAndTwoAndAHalfPercent() {
+		assertThat(AdaptiveRate.intervalNanos(5)).isEqualTo(Duration.ofMillis(205).toNanos());
+		assertThat(AdaptiveRate.intervalNanos(50)).isEqualTo(Duration.ofMillis(20).toNanos() + 500_000);
 	}
 
 	@Test
-	void sendsAreNeverCloserThanOneIntervalWhateverTheCyclesAndTimersDo() throws Exception {
+	void eachSendGoesOneIntervalAfterThePreviousWriteHoweverLongConnectingTook() throws Exception {
 		UpstreamSlots slots = slots(50, Duration.ofSeconds(10));
-		List<Long> sends = Collections.synchronizedList(new ArrayList<>());
+		List<Long> writes = Collections.synchronizedList(new ArrayList<>());
+		List<Long> letThrough = Collections.synchronizedList(new ArrayList<>());
 
-		List<CompletableFuture<Void>> attempts = new ArrayList<>();
-		for (int i = 0; i < 12; i++) {
-			attempts.add(slots.acquire("a", 1).then(sendWhenTheGateOpens(slots, sends)).toFuture());
+		List<CompletableFuture<?>> attempts = new ArrayList<>();
+		for (int i = 0; i < 20; i++) {
+			attempts.add(slots.turn("a", 1, Mono.empty()).doOnNext((slot) -> {
+				letThrough.add(System.nanoTime());
+				// Connecting takes up to 3 intervals: the next send must wait for this one's write.
+				this.network.schedule(() -> {
+					writes.add(System.nanoTime());
+					slot.sent();
+				}, ThreadLocalRandom.current().nextLong(60), TimeUnit.MILLISECONDS);
+			}).toFuture());
 		}
 		CompletableFuture.allOf(attempts.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+		waitFor(() -> writes.size() == 20);
 
-		List<Long> ordered = sends.stream().sorted().toList();
-		for (int i = 1; i < ordered.size(); i++) {
-			assertThat(ordered.get(i) - ordered.get(i - 1)).isGreaterThanOrEqualTo(UpstreamSlots.interval(50).toNanos());
+		List<Long> sortedWrites = sorted(writes);
+		List<Long> sortedTurns = sorted(letThrough);
+		for (int i = 1; i < 20; i++) {
+			assertThat(sortedTurns.get(i)).as("turn %d came after write %d", i, i - 1)
+				.isGreaterThanOrEqualTo(sortedWrites.get(i - 1));
+			assertThat(sortedWrites.get(i) - sortedWrites.get(i - 1)).as("ns between writes %d and %d", i - 1, i)
+				.isGreaterThanOrEqualTo(AdaptiveRate.intervalNanos(50));
 		}
+	}
+
+	@Test
+	void aSendThatNeverReportsItsWriteFreesTheGateAfterTheLongestSend() throws Exception {
+		UpstreamSlots slots = slots(50, Duration.ofSeconds(10), Duration.ofMillis(300));
+		Mono<UpstreamSlots.Slot> first = slots.turn("a", 1, Mono.empty());
+		first.toFuture().get(1, TimeUnit.SECONDS);
+		long start = System.nanoTime();
+
+		slots.turn("a", 1, Mono.empty()).toFuture().get(2, TimeUnit.SECONDS);
+
+		assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isBetween(250L, 1500L);
+	}
+
+	@Test
+	void whenNextRunsWhileThePreviousSendIsStillConnectingAndItsFailureEndsOnlyThatAttempt() throws Exception {
+		UpstreamSlots slots = slots(50, Duration.ofSeconds(10));
+		UpstreamSlots.Slot first = slots.turn("a", 1, Mono.empty()).toFuture().get(1, TimeUnit.SECONDS);
+		CountDownLatch secondIsNext = new CountDownLatch(1);
+		CompletableFuture<UpstreamSlots.Slot> second = slots
+			.turn("a", 1, Mono.fromRunnable(secondIsNext::countDown).then(Mono.error(new IllegalStateException("no credit"))))
+			.toFuture();
+		CompletableFuture<UpstreamSlots.Slot> third = slots.turn("a", 1, Mono.empty()).toFuture();
+
+		assertThat(secondIsNext.await(1, TimeUnit.SECONDS)).as("the second is next while the first connects").isTrue();
+		assertThat(third).isNotDone();
+		first.sent();
+
+		assertThatExceptionOfType(Exception.class).isThrownBy(() -> second.get(1, TimeUnit.SECONDS))
+			.withCauseInstanceOf(IllegalStateException.class);
+		assertThat(third.get(1, TimeUnit.SECONDS)).isNotNull();
+	}
+
+	@Test
+	void aWithdrawnAttemptDoesNotHoldUpTheLine() throws Exception {
+		UpstreamSlots slots = slots(50, Duration.ofSeconds(10));
+		UpstreamSlots.Slot first = slots.turn("a", 1, Mono.empty()).toFuture().get(1, TimeUnit.SECONDS);
+		CompletableFuture<UpstreamSlots.Slot> withdrawn = slots.turn("a", 1, Mono.never()).toFuture();
+		CompletableFuture<UpstreamSlots.Slot> waiting = slots.turn("a", 1, Mono.empty()).toFuture();
+
+		withdrawn.cancel(true);
+		first.sent();
+
+		assertThat(waiting.get(1, TimeUnit.SECONDS)).isNotNull();
+	}
+
+	@Test
+	void aRetryAfterPausesEverySend() throws Exception {
+		UpstreamSlots slots = slots(50, Duration.ofSeconds(10));
+		UpstreamSlots.Slot first = slots.turn("a", 1, Mono.empty()).toFuture().get(1, TimeUnit.SECONDS);
+		first.sent();
+		slots.refused(first, false, Duration.ofMillis(400));
+		long start = System.nanoTime();
+
+		slots.turn("b", 1, Mono.empty()).toFuture().get(2, TimeUnit.SECONDS);
+
+		assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isGreaterThanOrEqualTo(390);
 	}
 
 	@Test
 	void aTeamWithManyQueuedAttemptsDelaysAnotherTeamsSingleOneByAboutOneSlot() throws Exception {
 		UpstreamSlots slots = slots(20, Duration.ofSeconds(30));
-		CompletableFuture<Void> first = grant(slots, "opener", 1);
-		first.get(5, TimeUnit.SECONDS);
-		List<CompletableFuture<Void>> attempts = new ArrayList<>();
+		grant(slots, "opener", 1).get(5, TimeUnit.SECONDS);
+		List<CompletableFuture<?>> attempts = new ArrayList<>();
 		for (int i = 0; i < 20; i++) {
 			attempts.add(grant(slots, "flood", 1));
 		}
@@ -64,39 +143,39 @@ class UpstreamSlotsTests {
 
 		attempts.get(20).get(5, TimeUnit.SECONDS);
 
-		assertThat(this.granted.indexOf("single")).as("grants before the single attempt's, the opener's included")
-			.isLessThanOrEqualTo(2);
+		assertThat(this.granted.indexOf("single")).as("turns before the single attempt's, the opener's included")
+			.isLessThanOrEqualTo(3);
 		cancelAll(attempts);
 	}
 
 	@Test
 	void slotsAreSharedByWeight() throws Exception {
 		UpstreamSlots slots = slots(20, Duration.ofSeconds(30));
-		grant(slots, "opener", 1).get(5, TimeUnit.SECONDS);
-		List<CompletableFuture<Void>> attempts = new ArrayList<>();
+		// The opener is next and never gets ready, so the queues fill up behind it; then it is withdrawn.
+		Disposable opener = slots.turn("opener", 1, Mono.never()).subscribe();
+		List<CompletableFuture<?>> attempts = new ArrayList<>();
 		for (int i = 0; i < 12; i++) {
 			attempts.add(grant(slots, "heavy", 3));
 			attempts.add(grant(slots, "light", 1));
 		}
+		opener.dispose();
 
-		CompletableFuture.allOf(attempts.subList(0, 8).toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+		CompletableFuture.allOf(attempts.subList(0, 12).toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
 
 		List<String> order;
 		synchronized (this.granted) {
-			// Later grants go on being added by the dispatcher meanwhile.
-			order = new ArrayList<>(this.granted.subList(1, 9));
+			order = new ArrayList<>(this.granted.subList(0, 8));
 		}
-		assertThat(order).containsExactly("heavy", "heavy", "heavy", "light", "heavy", "heavy",
-				"heavy", "light");
+		assertThat(order).containsExactly("heavy", "heavy", "heavy", "light", "heavy", "heavy", "heavy", "light");
 		cancelAll(attempts);
 	}
 
 	@Test
 	void anAttemptExpectedToWaitLongerThanTheLongestWaitIsRefusedAtOnce() {
 		UpstreamSlots slots = slots(5, Duration.ofSeconds(1));
-		List<CompletableFuture<Void>> attempts = new ArrayList<>();
+		List<CompletableFuture<UpstreamSlots.Slot>> attempts = new ArrayList<>();
 		for (int i = 0; i < 10; i++) {
-			attempts.add(slots.acquire("a", 1).toFuture());
+			attempts.add(slots.turn("a", 1, Mono.never()).toFuture());
 		}
 
 		assertThat(attempts.subList(0, 5)).noneMatch(CompletableFuture::isCompletedExceptionally);
@@ -105,34 +184,58 @@ class UpstreamSlotsTests {
 			.havingCause()
 			.isInstanceOfSatisfying(UpstreamBusy.class,
 					(busy) -> assertThat(busy.retryAfter()).isBetween(Duration.ofSeconds(1), Duration.ofSeconds(2)));
-		cancelAll(attempts);
+		cancelAll(new ArrayList<>(attempts));
 	}
 
-	private CompletableFuture<Void> grant(UpstreamSlots slots, String team, int weight) {
-		return slots.acquire(team, weight).doOnSuccess((done) -> this.granted.add(team)).toFuture();
-	}
-
-	private static reactor.core.publisher.Mono<Void> sendWhenTheGateOpens(UpstreamSlots slots, List<Long> sends) {
-		return reactor.core.publisher.Mono.defer(() -> {
-			Duration more = slots.delayBeforeSending();
-			if (more.isZero()) {
-				sends.add(System.nanoTime());
-				return reactor.core.publisher.Mono.empty();
-			}
-			return reactor.core.publisher.Mono.delay(more).then(sendWhenTheGateOpens(slots, sends));
+	@Test
+	void aRefusalIsCompletedOutsideTheLockSoItsCallbacksMayUseTheSlots() throws Exception {
+		UpstreamSlots slots = slots(5, Duration.ofMillis(100));
+		slots.turn("a", 1, Mono.never()).subscribe();
+		slots.turn("a", 1, Mono.never()).subscribe(null, (busy) -> {
 		});
+		AtomicInteger answeredFromAnotherThread = new AtomicInteger();
+
+		slots.turn("a", 1, Mono.never()).subscribe(null, (busy) -> {
+			// Another thread asks the slots something while this callback runs: it would wait for ever on a held lock.
+			CompletableFuture.runAsync(slots::queueDrainsIn).orTimeout(1, TimeUnit.SECONDS).join();
+			answeredFromAnotherThread.incrementAndGet();
+		});
+
+		assertThat(answeredFromAnotherThread).hasValue(1);
 	}
 
-	private static void cancelAll(List<CompletableFuture<Void>> attempts) {
+	private CompletableFuture<UpstreamSlots.Slot> grant(UpstreamSlots slots, String team, int weight) {
+		return slots.turn(team, weight, Mono.empty()).doOnNext((slot) -> {
+			this.granted.add(team);
+			slot.sent();
+		}).toFuture();
+	}
+
+	private static List<Long> sorted(List<Long> values) {
+		synchronized (values) {
+			return values.stream().sorted().toList();
+		}
+	}
+
+	private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+		while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+			Thread.sleep(5);
+		}
+	}
+
+	private static void cancelAll(List<? extends CompletableFuture<?>> attempts) {
 		attempts.forEach((attempt) -> attempt.cancel(true));
 	}
 
 	private UpstreamSlots slots(double qps, Duration maxWait) {
-		LocalUpstreamPermits permits = new LocalUpstreamPermits(
-				new AtomicRateLimiter("test", UpstreamSlots.permitConfig(qps)));
-		return new UpstreamSlots(permits, maxWait,
-				this.dispatcher, System::nanoTime);
+		return slots(qps, maxWait, Duration.ofSeconds(10));
 	}
 
+	private UpstreamSlots slots(double qps, Duration maxWait, Duration longestSend) {
+		return new UpstreamSlots(new LocalSendGate(System::nanoTime),
+				new AdaptiveRate(qps, new LocalLearnedLimits(), System::currentTimeMillis), UpstreamBacklog.NONE, maxWait,
+				longestSend, this.dispatcher, System::nanoTime);
+	}
 
 }

@@ -1,0 +1,92 @@
+package com.acme.keyapiproxy.upstream;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import com.acme.keyapiproxy.support.ColdProxy;
+import com.acme.keyapiproxy.support.Concurrently;
+import com.acme.keyapiproxy.support.KeyApiStandIn;
+import com.acme.keyapiproxy.support.ProxyClient;
+import com.acme.keyapiproxy.support.SlowConnections;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * KeyAPI's limit as KeyAPI counts it: a freshly started proxy (its own context, nothing warmed up) is given a burst of
+ * distinct misses, and a stand-in that enforces the same limit in a sliding second stamps every arrival. Through a
+ * relay that holds each new connection for 300 ms, the requests written on new connections reach KeyAPI late: the
+ * ones behind them must not catch up with them.
+ */
+class ColdStartPacingTests {
+
+	private static final Duration SLOW_CONNECT = Duration.ofMillis(300);
+
+	@Test
+	void aColdProxyAtQps5NeverLetsKeyApiSeeMoreThanFiveInAnySecond() throws Exception {
+		try (KeyApiStandIn keyApi = KeyApiStandIn.limitedTo(5);
+				ColdProxy proxy = ColdProxy.start(keyApi.baseUrl(), "keyapi.rate-limit.qps=5",
+						"keyapi.rate-limit.max-wait=30s")) {
+			List<HttpResponse<String>> answers = burst(proxy.client(), 40, 1_000);
+
+			assertEveryOneServedWithinTheLimit(answers, keyApi, 5);
+			assertThat(proxy.client().metric("keyapi_proxy_upstream_rate", "")).isEqualTo(5.0);
+		}
+	}
+
+	@Test
+	void newConnectionsThatReachKeyApiLateDoNotLetTheRequestsBehindThemCatchUp() throws Exception {
+		try (KeyApiStandIn keyApi = KeyApiStandIn.limitedTo(5, Duration.ofMillis(100));
+				SlowConnections slow = SlowConnections.to(keyApi.port(), SLOW_CONNECT);
+				ColdProxy proxy = ColdProxy.start(slow.baseUrl(), "keyapi.rate-limit.qps=5",
+						"keyapi.rate-limit.max-wait=30s")) {
+			List<HttpResponse<String>> answers = new ArrayList<>(burst(proxy.client(), 20, 2_000));
+			// The vendor closes its connections: the next misses open new ones, each held up by the relay.
+			keyApi.closeConnections();
+			answers.addAll(burst(proxy.client(), 20, 3_000));
+
+			assertEveryOneServedWithinTheLimit(answers, keyApi, 5);
+		}
+	}
+
+	@Test
+	void aColdProxyAtQps50NeverLetsKeyApiSeeMoreThanFiftyInAnySecond() throws Exception {
+		try (KeyApiStandIn keyApi = KeyApiStandIn.limitedTo(50);
+				ColdProxy proxy = ColdProxy.start(keyApi.baseUrl(), "keyapi.rate-limit.qps=50",
+						"keyapi.rate-limit.max-wait=30s")) {
+			List<HttpResponse<String>> answers = burst(proxy.client(), 200, 4_000);
+
+			assertEveryOneServedWithinTheLimit(answers, keyApi, 50);
+		}
+	}
+
+	@Test
+	void atQps50SlowNewConnectionsAndASlowVendorStillKeepTheLimit() throws Exception {
+		try (KeyApiStandIn keyApi = KeyApiStandIn.limitedTo(50, Duration.ofMillis(150));
+				SlowConnections slow = SlowConnections.to(keyApi.port(), SLOW_CONNECT);
+				ColdProxy proxy = ColdProxy.start(slow.baseUrl(), "keyapi.rate-limit.qps=50",
+						"keyapi.rate-limit.max-wait=30s")) {
+			List<HttpResponse<String>> answers = burst(proxy.client(), 200, 5_000);
+
+			assertEveryOneServedWithinTheLimit(answers, keyApi, 50);
+		}
+	}
+
+	static List<HttpResponse<String>> burst(ProxyClient proxy, int misses, int firstUserId) throws Exception {
+		return Concurrently.run(misses, (caller) -> proxy.get("/influencers/" + (firstUserId + caller) + "/livestreams"));
+	}
+
+	private static void assertEveryOneServedWithinTheLimit(List<HttpResponse<String>> answers, KeyApiStandIn keyApi,
+			int qps) {
+		assertThat(answers).allSatisfy((answer) -> assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200));
+		List<Long> arrivals = keyApi.arrivalNanos();
+		assertThat(arrivals).hasSize(answers.size());
+		assertThat(KeyApiStandIn.mostInAnySlidingSecond(arrivals)).as("most arrivals in one sliding second")
+			.isLessThanOrEqualTo(qps);
+		assertThat(keyApi.refusalNanos()).as("requests KeyAPI refused for its limit").isEmpty();
+	}
+
+}
