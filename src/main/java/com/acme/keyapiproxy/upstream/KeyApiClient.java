@@ -104,7 +104,7 @@ public class KeyApiClient implements DisposableBean {
 		// in the background: it takes about a second, which the start need not wait for.
 		http.warmup().subscribe(null, (failure) -> log.warn("Could not prepare the KeyAPI client ahead of use", failure));
 		this.webClient = webClients.baseUrl(properties.baseUrl().toString())
-			.clientConnector(new ReactorClientHttpConnector(http))
+			.clientConnector(new GatedConnector(new ReactorClientHttpConnector(http)))
 			.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize(MAX_RESPONSE_BYTES))
 			.build();
 		SharedPacing shared = sharedPacing.getIfAvailable();
@@ -219,15 +219,18 @@ public class KeyApiClient implements DisposableBean {
 				.build())
 			.headers((headers) -> headers.setBearerAuth(this.properties.apiKey()))
 			.exchangeToMono(this::readAnswer)
-			.timeout(this.properties.timeout())
-			.onErrorResume(Exception.class, (ex) -> Mono.just(VendorAnswer.transportFailure(ex)))
+			// The attempt's own time starts when it is let through the gate (its connection is ready by then).
+			.timeout(slot.wentThrough().then(Mono.delay(this.properties.timeout())))
+			// Refused at the gate: not sent, not an attempt.
+			.onErrorResume((ex) -> !(ex instanceof UpstreamFailure),
+					(ex) -> Mono.just(VendorAnswer.transportFailure(ex)))
 			.contextWrite(Context.of(UpstreamSlots.Slot.class, slot))
 			.map((answer) -> {
 				if (answer.status() == 429) {
 					this.slots.refused(slot, answer.refusedForLimit(), answer.retryAfter());
 				}
 				int credits = answer.charged() ? 1 : 0;
-				this.recorder.record(query, attempt, answer.outcome(), System.nanoTime() - started, credits);
+				this.recorder.record(query, attempt, answer.outcome(), slot.nanosSinceLetThrough(started), credits);
 				if (credits > 0) {
 					onCreditSpent.run();
 				}

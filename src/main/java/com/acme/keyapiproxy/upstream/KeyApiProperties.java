@@ -58,7 +58,7 @@ public record KeyApiProperties(@DefaultValue("https://api.keyapi.ai") @NotNull U
 			@DefaultValue("5s") @NotNull Duration maxWait) {
 
 		/** The highest qps whose requests this proxy delivers within 5 % of it, evenly spaced (bench/pacing.sh). */
-		public static final long MAX_QPS = 200;
+		public static final long MAX_QPS = 50;
 
 		/** The interval at the lowest rate KeyAPI's refusals can bring the proxy down to. */
 		Duration slowestInterval() {

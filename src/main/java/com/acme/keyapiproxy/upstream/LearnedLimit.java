@@ -40,7 +40,7 @@ record LearnedLimit(double refusedAt, double loweredTo, long sinceMillis) {
 		long elapsed = Math.max(0, nowMillis - this.sinceMillis);
 		double climbed = this.loweredTo + climb(elapsed, qps);
 		double ceiling = this.refusedAt * BELOW_REFUSED + climb(Math.max(0, elapsed - HOLD_MILLIS), qps);
-		return Math.min(qps, Math.min(climbed, ceiling));
+		return Math.max(qps * FLOOR, Math.min(qps, Math.min(climbed, ceiling)));
 	}
 
 	/** The form kept in Redis: three numbers, readable with {@code redis-cli GET}. */

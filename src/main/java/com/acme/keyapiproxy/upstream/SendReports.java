@@ -1,5 +1,7 @@
 package com.acme.keyapiproxy.upstream;
 
+import java.util.Optional;
+
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AttributeKey;
 import reactor.netty.Connection;
@@ -24,11 +26,11 @@ final class SendReports {
 	static HttpClient reporting(HttpClient http) {
 		return http.doAfterRequest((request, connection) -> {
 			if (reachesKeyApi(connection)) {
-				report(request);
+				slotOf(request).ifPresent(UpstreamSlots.Slot::written);
 			}
 		}).doOnResponse((response, connection) -> {
 			connection.channel().attr(ANSWERED).set(Boolean.TRUE);
-			report(response);
+			slotOf(response).ifPresent(UpstreamSlots.Slot::sent);
 		});
 	}
 
@@ -36,10 +38,8 @@ final class SendReports {
 		return connection.channel().hasAttr(ANSWERED) || connection.channel().pipeline().get(SslHandler.class) != null;
 	}
 
-	private static void report(HttpClientInfos exchange) {
-		exchange.currentContextView()
-			.<UpstreamSlots.Slot>getOrEmpty(UpstreamSlots.Slot.class)
-			.ifPresent(UpstreamSlots.Slot::sent);
+	private static Optional<UpstreamSlots.Slot> slotOf(HttpClientInfos exchange) {
+		return exchange.currentContextView().getOrEmpty(UpstreamSlots.Slot.class);
 	}
 
 }

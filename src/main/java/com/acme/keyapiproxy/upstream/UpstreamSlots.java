@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
+import reactor.core.publisher.Sinks;
 
 import com.acme.keyapiproxy.sharedstate.SharedStateUnavailable;
 
@@ -28,11 +29,13 @@ import com.acme.keyapiproxy.sharedstate.SharedStateUnavailable;
  * <p>
  * An attempt waits in its team's queue. The dispatcher takes the head of the next team's queue in weighted round-robin
  * order (a team of weight {@code w} gets up to {@code w} turns per round, so a team with 500 queued misses delays
- * another team's single miss by about one turn) and makes it <em>next</em>: its {@code whenNext} step runs then (the
- * credit is reserved there), while the attempt before it may still be connecting. When it is ready, the dispatcher
- * takes the {@link SendGate} for it, which is free once the previous request has been written and one interval has
- * passed since, and lets it through: it is sent at once and reports {@link Slot#sent()} when its request is on the
- * wire. The interval is the {@link AdaptiveRate}'s, so a refusal from KeyAPI slows every later send.
+ * another team's single miss by about one turn) and makes it <em>next</em>: its {@code whenNext} step runs (the
+ * credit is spent there), then {@link #turn} hands it the slot, and it gets its request ready — a connection, opened
+ * if need be — while the attempt before it may still be on its way. Its request then waits in
+ * {@link Slot#letThrough()}: the dispatcher takes the {@link SendGate} for it, which is free once the previous request
+ * has been written and one interval has passed since, and lets it through: it is written at once and reports
+ * {@link Slot#sent()}. Connecting happens before the gate, so neither a slow connection nor a cold one stretches the
+ * spacing. The interval is the {@link AdaptiveRate}'s, so a refusal from KeyAPI slows every later send.
  * <p>
  * An attempt whose expected wait is longer than {@code keyapi.rate-limit.max-wait} is refused at once with
  * {@link UpstreamBusy}; one that waits longer anyway (other teams arrived and took their fair share) is refused when
@@ -41,8 +44,9 @@ import com.acme.keyapiproxy.sharedstate.SharedStateUnavailable;
  * Threads: the queues and the two attempts out of them ({@code next}, {@code sending}) are guarded by one lock, which
  * is never held while a sink is completed or the gate, the rate or Redis is called. The gate and the rate are only
  * used on the dispatcher thread. {@link Slot#sent()} is called on a Netty event loop and only hands over to the
- * dispatcher. A waiter's turn is completed on the dispatcher thread (the send then starts there); a refusal is
- * completed on the thread that found it (the caller's, the dispatcher's, or a timer's).
+ * dispatcher. The slot of {@link #turn} is completed on the thread that ran {@code whenNext} (or the dispatcher's);
+ * {@link Slot#letThrough()} on the dispatcher thread, where the request is then written; a refusal on the thread that
+ * found it (the caller's, the dispatcher's, or a timer's).
  */
 final class UpstreamSlots {
 
@@ -91,6 +95,12 @@ final class UpstreamSlots {
 	 */
 	private volatile long spacingNanos;
 
+	/** Dispatcher thread only. */
+	private final SendLag sendLag = new SendLag();
+
+	/** Dispatcher thread only: when the gate said it would be free for the candidate, 0 when it did not say. */
+	private long gateFreeAt;
+
 	/** Dispatcher thread only: when the pending timed dispatch is due, or {@code null} when there is none. */
 	private @Nullable Long timerDueAt;
 
@@ -108,20 +118,21 @@ final class UpstreamSlots {
 	}
 
 	/**
-	 * Waits for this team's next fair turn at the gate.
-	 * @param whenNext run when this attempt is next in line, before it is let through (a failure ends the wait with it)
-	 * @return the slot, once let through: send at once, call {@link Slot#sent()} when the request is written and
-	 * {@link Slot#end()} when the attempt is over; or {@link UpstreamBusy} at once when the expected wait is longer
-	 * than the longest wait, or when the wait reaches it
+	 * Waits for this team's next fair turn.
+	 * @param whenNext run when this attempt is next in line (a failure ends the wait with it)
+	 * @return the slot, once this attempt is next and {@code whenNext} has run: get the request ready, wait in
+	 * {@link Slot#letThrough()}, write it, call {@link Slot#sent()} when it is written and {@link Slot#end()} when the
+	 * attempt is over; or {@link UpstreamBusy} at once when the expected wait is longer than the longest wait, or when
+	 * the wait reaches it
 	 */
 	Mono<Slot> turn(String team, int weight, Mono<Void> whenNext) {
-		long deadline = this.maxWait.toNanos() + this.intervalNanos;
+		long deadline = this.nanoTime.getAsLong() + this.maxWait.toNanos() + this.intervalNanos;
 		return Mono.<Slot>create((sink) -> {
-			Slot slot = new Slot(team, Math.max(1, weight), sink, whenNext);
+			Slot slot = new Slot(team, Math.max(1, weight), sink, whenNext, deadline);
 			sink.onCancel(slot::end);
 			enqueue(slot);
 		})
-			.timeout(Duration.ofNanos(deadline))
+			.timeout(Duration.ofNanos(Math.max(0, deadline - this.nanoTime.getAsLong())))
 			.onErrorMap(TimeoutException.class, (late) -> busy());
 	}
 
@@ -254,16 +265,20 @@ final class UpstreamSlots {
 		try {
 			long interval = this.rate.intervalNanos();
 			this.intervalNanos = interval;
-			wait = this.gate.tryTake(interval, candidate.ticket);
+			wait = this.gate.tryTake(interval - Math.min(this.sendLag.lowest(), interval / 4), candidate.ticket);
 		}
 		catch (SharedStateUnavailable unreachable) {
 			refuseEveryWaiter(unreachable);
 			return;
 		}
 		if (wait != 0) {
-			dispatchIn((wait == SendGate.HELD_ELSEWHERE) ? POLL_WHILE_HELD_ELSEWHERE.toNanos() : wait);
+			long nanos = (wait == SendGate.HELD_ELSEWHERE) ? POLL_WHILE_HELD_ELSEWHERE.toNanos() : wait;
+			this.gateFreeAt = (wait == SendGate.HELD_ELSEWHERE) ? 0 : this.nanoTime.getAsLong() + wait;
+			dispatchIn(nanos);
 			return;
 		}
+		candidate.lateAtGate = (this.gateFreeAt != 0) ? Math.max(0, this.nanoTime.getAsLong() - this.gateFreeAt) : 0;
+		this.gateFreeAt = 0;
 		letThrough(candidate);
 	}
 
@@ -278,7 +293,7 @@ final class UpstreamSlots {
 				this.sending = candidate;
 				candidate.state = State.SENDING;
 				outside.add(candidate::leaveLine);
-				outside.add(() -> candidate.sink.success(candidate));
+				outside.add(candidate::goThrough);
 				promoteNext(outside);
 			}
 		}
@@ -318,7 +333,7 @@ final class UpstreamSlots {
 		}
 		promoted.state = State.NEXT;
 		this.next = promoted;
-		outside.add(promoted::getReady);
+		outside.add(promoted::prepare);
 	}
 
 	/** With the lock held: the head of the queue of the team whose turn it is, moving the turn on as weights say. */
@@ -372,22 +387,25 @@ final class UpstreamSlots {
 				refused.add(this.next);
 				this.next = null;
 			}
-			refused.forEach((slot) -> slot.state = State.DONE);
+			refused.forEach((slot) -> slot.refuse(reason));
 		}
-		refused.forEach((slot) -> {
-			slot.leaveLine();
-			slot.fail(reason);
-		});
+		refused.forEach((slot) -> slot.leaveLine());
 	}
 
-	/** Dispatcher thread only: the sending slot's request was written (or it ended before): the gate is free. */
-	private void finishSending(Slot slot, long sentAtNanos) {
+	/**
+	 * Dispatcher thread only: the sending slot's request was written (or it ended before): the gate is free.
+	 * @param written whether the write itself was reported (not only KeyAPI's answer, or the attempt's end)
+	 */
+	private void finishSending(Slot slot, long sentAtNanos, boolean written) {
 		synchronized (this.lock) {
 			if (this.sending != slot) {
 				return;
 			}
 			this.sending = null;
 			slot.state = State.DONE;
+		}
+		if (written && slot.wentThroughAt != 0) {
+			this.sendLag.record(slot.lateAtGate + (sentAtNanos - slot.wentThroughAt));
 		}
 		if (slot.stuck != null) {
 			slot.stuck.cancel(false);
@@ -420,7 +438,9 @@ final class UpstreamSlots {
 		WAITING,
 		/** Out of the queue; its {@code whenNext} step runs. */
 		NEXT,
-		/** Waiting for the gate. */
+		/** Handed its slot; getting its request ready. */
+		PREPARED,
+		/** Its request waits for the gate. */
 		READY,
 		/** Let through; holds the gate until its request is written. */
 		SENDING,
@@ -443,9 +463,20 @@ final class UpstreamSlots {
 
 		private final Mono<Void> whenNext;
 
+		/** When its wait ends ({@code nanoTime}): {@code max-wait} and an interval after it joined. */
+		private final long deadline;
+
+		/** Completed when it is let through (for the attempt's own timeout, which starts then). */
+		private final Sinks.Empty<Void> wentThrough = Sinks.empty();
+
 		private State state = State.WAITING;
 
-		private @Nullable Disposable gettingReady;
+		private @Nullable Disposable preparing;
+
+		private @Nullable MonoSink<Void> gate;
+
+		/** Why its wait was ended for it (shared gate unreachable), for a request that comes to the gate after. */
+		private @Nullable Throwable refusal;
 
 		private @Nullable ScheduledFuture<?> stuck;
 
@@ -458,18 +489,62 @@ final class UpstreamSlots {
 		/** Whether {@link #sent()} was reported (guarded by the slots' lock). */
 		private boolean reported;
 
+		/** How late it was let through after the gate could have let it (dispatcher thread only). */
+		private long lateAtGate;
+
+		/** When it was let through ({@code nanoTime}), 0 until then. */
+		private volatile long wentThroughAt;
+
 		/** When its request was written (wall clock, for what KeyAPI's refusal teaches). */
 		private volatile long sentAtMillis;
 
-		private Slot(String team, int weight, MonoSink<Slot> sink, Mono<Void> whenNext) {
+		private Slot(String team, int weight, MonoSink<Slot> sink, Mono<Void> whenNext, long deadline) {
 			this.team = team;
 			this.weight = weight;
 			this.sink = sink;
 			this.whenNext = whenNext;
+			this.deadline = deadline;
+		}
+
+		/**
+		 * Waits, with the request ready to be written, for the gate.
+		 * @return completes (on the dispatcher thread) when the request may be written now; or fails with
+		 * {@link UpstreamBusy} when the wait reaches {@code max-wait} and an interval
+		 */
+		Mono<Void> letThrough() {
+			return Mono.<Void>create(this::ready)
+				.timeout(Duration.ofNanos(Math.max(0, this.deadline - UpstreamSlots.this.nanoTime.getAsLong())))
+				.onErrorMap(TimeoutException.class, (late) -> busy());
+		}
+
+		/**
+		 * How long the attempt has taken since it was let through (KeyAPI's part of it), or since {@code started}
+		 * when it never was (it failed connecting).
+		 */
+		long nanosSinceLetThrough(long started) {
+			long at = this.wentThroughAt;
+			return UpstreamSlots.this.nanoTime.getAsLong() - ((at != 0) ? at : started);
+		}
+
+		/** Completes when it has been let through: an attempt's own time starts then. */
+		Mono<Void> wentThrough() {
+			return this.wentThrough.asMono();
 		}
 
 		/** Its request has been written to the connection: the next send may go one interval from now. */
+		void written() {
+			reportSent(true);
+		}
+
+		/**
+		 * KeyAPI has its request (it answered it), or the attempt ended before a write was seen: the next send may go
+		 * one interval from now.
+		 */
 		void sent() {
+			reportSent(false);
+		}
+
+		private void reportSent(boolean written) {
 			long at = UpstreamSlots.this.nanoTime.getAsLong();
 			synchronized (UpstreamSlots.this.lock) {
 				if (this.reported) {
@@ -478,7 +553,7 @@ final class UpstreamSlots {
 				this.reported = true;
 			}
 			this.sentAtMillis = System.currentTimeMillis();
-			onDispatcher(() -> finishSending(this, at));
+			onDispatcher(() -> finishSending(this, at, written));
 		}
 
 		/**
@@ -487,15 +562,15 @@ final class UpstreamSlots {
 		 */
 		void end() {
 			boolean wasSending = false;
-			Disposable preparing = null;
+			Disposable stillPreparing = null;
 			synchronized (UpstreamSlots.this.lock) {
 				switch (this.state) {
 					case WAITING -> removeWaiting(this);
-					case NEXT, READY -> {
+					case NEXT, PREPARED, READY -> {
 						if (UpstreamSlots.this.next == this) {
 							UpstreamSlots.this.next = null;
 						}
-						preparing = this.gettingReady;
+						stillPreparing = this.preparing;
 					}
 					case SENDING -> wasSending = true;
 					case DONE -> {
@@ -506,8 +581,8 @@ final class UpstreamSlots {
 					this.state = State.DONE;
 				}
 			}
-			if (preparing != null) {
-				preparing.dispose();
+			if (stillPreparing != null) {
+				stillPreparing.dispose();
 			}
 			leaveLine();
 			if (wasSending) {
@@ -518,24 +593,48 @@ final class UpstreamSlots {
 			}
 		}
 
-		/** Next in line: runs its {@code whenNext} step, then asks for the gate. */
-		private void getReady() {
-			Disposable preparing = this.whenNext.subscribe(null, this::failWhileNext, this::ready);
+		/** Next in line: runs its {@code whenNext} step, then hands the slot over. */
+		private void prepare() {
+			Disposable running = this.whenNext.subscribe(null, this::failWhileNext, this::prepared);
 			synchronized (UpstreamSlots.this.lock) {
 				if (this.state == State.NEXT) {
-					this.gettingReady = preparing;
+					this.preparing = running;
 				}
 			}
 		}
 
-		private void ready() {
+		private void prepared() {
 			synchronized (UpstreamSlots.this.lock) {
 				if (this.state != State.NEXT) {
 					return;
 				}
+				this.state = State.PREPARED;
+			}
+			this.sink.success(this);
+		}
+
+		private void ready(MonoSink<Void> gate) {
+			synchronized (UpstreamSlots.this.lock) {
+				if (this.state != State.PREPARED) {
+					Throwable refused = (this.refusal != null) ? this.refusal
+							: new IllegalStateException("Not this attempt's turn at the gate: " + this.state);
+					onDispatcher(() -> gate.error(refused));
+					return;
+				}
 				this.state = State.READY;
+				this.gate = gate;
 			}
 			wake();
+		}
+
+		/** Dispatcher thread only, with the gate taken for it. */
+		private void goThrough() {
+			this.wentThroughAt = UpstreamSlots.this.nanoTime.getAsLong();
+			MonoSink<Void> waiting = this.gate;
+			this.wentThrough.tryEmitEmpty();
+			if (waiting != null) {
+				waiting.success();
+			}
 		}
 
 		private void failWhileNext(Throwable failure) {
@@ -553,6 +652,27 @@ final class UpstreamSlots {
 			wake();
 		}
 
+		private void fail(Throwable failure) {
+			this.sink.error(failure);
+		}
+
+		/**
+		 * With the lock held: ends the wait with a failure, wherever it is waiting (sinks are completed by the
+		 * reactor's own ordering, never reentrantly into the slots: their subscribers only get the error).
+		 */
+		private void refuse(Throwable failure) {
+			State was = this.state;
+			this.state = State.DONE;
+			this.refusal = failure;
+			if (was == State.WAITING || was == State.NEXT) {
+				onDispatcher(() -> fail(failure));
+			}
+			else if (was == State.READY && this.gate != null) {
+				MonoSink<Void> waiting = this.gate;
+				onDispatcher(() -> waiting.error(failure));
+			}
+		}
+
 		/** It no longer counts in the shared backlog; once. */
 		private void leaveLine() {
 			synchronized (UpstreamSlots.this.lock) {
@@ -562,10 +682,6 @@ final class UpstreamSlots {
 				this.leftLine = true;
 			}
 			UpstreamSlots.this.backlog.left();
-		}
-
-		private void fail(Throwable failure) {
-			this.sink.error(failure);
 		}
 
 	}

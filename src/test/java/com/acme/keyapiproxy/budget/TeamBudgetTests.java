@@ -36,7 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * hashes are {@code printf %s <team>-token | sha256sum}.
  */
 @ExtendWith(OutputCaptureExtension.class)
-@TestPropertySource(properties = { "keyapi.rate-limit.qps=100", "keyapi.rate-limit.max-wait=30s",
+@TestPropertySource(properties = { "keyapi.rate-limit.qps=50", "keyapi.rate-limit.max-wait=30s",
 		"keyapi.retry.initial-backoff=10ms", "keyapi.circuit-breaker.minimum-calls=1000",
 		"proxy.teams.alpha.token-sha256=a336d9b1d8b8647875238537ca5087b0ea335afd2032936aecdffc3e4b13f720",
 		"proxy.teams.alpha.monthly-credits=5",

@@ -39,7 +39,7 @@ class StartupTests {
 				"--keyapi.api-key=sk_live_secret_in_startup", "--keyapi.rate-limit.qps=1000"));
 
 		assertThat(output.getAll()).contains("keyapi.rateLimit.qps",
-				"is above 200, the highest rate this proxy can pace evenly");
+				"is above 50, the highest rate this proxy can pace evenly");
 	}
 
 }

@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Half of all KeyAPI answers are 500s; at the default 3 attempts at least 80% of callers still get their page. (qps
  * is raised only so the test is quick; the breaker is kept out of the way, its behaviour is tested on its own.)
  */
-@TestPropertySource(properties = { "keyapi.rate-limit.qps=100", "keyapi.rate-limit.max-wait=30s",
+@TestPropertySource(properties = { "keyapi.rate-limit.qps=50", "keyapi.rate-limit.max-wait=30s",
 		"keyapi.circuit-breaker.minimum-calls=1000", "keyapi.circuit-breaker.window=1000" })
 class RetryUnderFlakinessTests extends ProxyIntegrationTest {
 

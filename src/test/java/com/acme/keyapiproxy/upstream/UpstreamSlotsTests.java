@@ -21,8 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The slot dispatcher on real threads and real time (short intervals). Each granted slot stands for a send: the test
- * "writes" it some time later, on another thread, as a connecting request would.
+ * The slot dispatcher on real threads and real time (short intervals). Each slot let through stands for a send: the
+ * test "writes" it some time later, on another thread, as a slow write would.
  */
 class UpstreamSlotsTests {
 
@@ -52,7 +52,7 @@ class UpstreamSlotsTests {
 
 		List<CompletableFuture<?>> attempts = new ArrayList<>();
 		for (int i = 0; i < 20; i++) {
-			attempts.add(slots.turn("a", 1, Mono.empty()).doOnNext((slot) -> {
+			attempts.add(letThrough(slots, "a", 1, Mono.empty()).doOnNext((slot) -> {
 				letThrough.add(System.nanoTime());
 				// Connecting takes up to 3 intervals: the next send must wait for this one's write.
 				this.network.schedule(() -> {
@@ -77,11 +77,11 @@ class UpstreamSlotsTests {
 	@Test
 	void aSendThatNeverReportsItsWriteFreesTheGateAfterTheLongestSend() throws Exception {
 		UpstreamSlots slots = slots(50, Duration.ofSeconds(10), Duration.ofMillis(300));
-		Mono<UpstreamSlots.Slot> first = slots.turn("a", 1, Mono.empty());
+		Mono<UpstreamSlots.Slot> first = letThrough(slots, "a", 1, Mono.empty());
 		first.toFuture().get(1, TimeUnit.SECONDS);
 		long start = System.nanoTime();
 
-		slots.turn("a", 1, Mono.empty()).toFuture().get(2, TimeUnit.SECONDS);
+		letThrough(slots, "a", 1, Mono.empty()).toFuture().get(2, TimeUnit.SECONDS);
 
 		assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isBetween(250L, 1500L);
 	}
@@ -89,12 +89,12 @@ class UpstreamSlotsTests {
 	@Test
 	void whenNextRunsWhileThePreviousSendIsStillConnectingAndItsFailureEndsOnlyThatAttempt() throws Exception {
 		UpstreamSlots slots = slots(50, Duration.ofSeconds(10));
-		UpstreamSlots.Slot first = slots.turn("a", 1, Mono.empty()).toFuture().get(1, TimeUnit.SECONDS);
+		UpstreamSlots.Slot first = letThrough(slots, "a", 1, Mono.empty()).toFuture().get(1, TimeUnit.SECONDS);
 		CountDownLatch secondIsNext = new CountDownLatch(1);
 		CompletableFuture<UpstreamSlots.Slot> second = slots
 			.turn("a", 1, Mono.fromRunnable(secondIsNext::countDown).then(Mono.error(new IllegalStateException("no credit"))))
 			.toFuture();
-		CompletableFuture<UpstreamSlots.Slot> third = slots.turn("a", 1, Mono.empty()).toFuture();
+		CompletableFuture<UpstreamSlots.Slot> third = letThrough(slots, "a", 1, Mono.empty()).toFuture();
 
 		assertThat(secondIsNext.await(1, TimeUnit.SECONDS)).as("the second is next while the first connects").isTrue();
 		assertThat(third).isNotDone();
@@ -108,9 +108,9 @@ class UpstreamSlotsTests {
 	@Test
 	void aWithdrawnAttemptDoesNotHoldUpTheLine() throws Exception {
 		UpstreamSlots slots = slots(50, Duration.ofSeconds(10));
-		UpstreamSlots.Slot first = slots.turn("a", 1, Mono.empty()).toFuture().get(1, TimeUnit.SECONDS);
-		CompletableFuture<UpstreamSlots.Slot> withdrawn = slots.turn("a", 1, Mono.never()).toFuture();
-		CompletableFuture<UpstreamSlots.Slot> waiting = slots.turn("a", 1, Mono.empty()).toFuture();
+		UpstreamSlots.Slot first = letThrough(slots, "a", 1, Mono.empty()).toFuture().get(1, TimeUnit.SECONDS);
+		CompletableFuture<UpstreamSlots.Slot> withdrawn = letThrough(slots, "a", 1, Mono.never()).toFuture();
+		CompletableFuture<UpstreamSlots.Slot> waiting = letThrough(slots, "a", 1, Mono.empty()).toFuture();
 
 		withdrawn.cancel(true);
 		first.sent();
@@ -121,12 +121,12 @@ class UpstreamSlotsTests {
 	@Test
 	void aRetryAfterPausesEverySend() throws Exception {
 		UpstreamSlots slots = slots(50, Duration.ofSeconds(10));
-		UpstreamSlots.Slot first = slots.turn("a", 1, Mono.empty()).toFuture().get(1, TimeUnit.SECONDS);
+		UpstreamSlots.Slot first = letThrough(slots, "a", 1, Mono.empty()).toFuture().get(1, TimeUnit.SECONDS);
 		first.sent();
 		slots.refused(first, false, Duration.ofMillis(400));
 		long start = System.nanoTime();
 
-		slots.turn("b", 1, Mono.empty()).toFuture().get(2, TimeUnit.SECONDS);
+		letThrough(slots, "b", 1, Mono.empty()).toFuture().get(2, TimeUnit.SECONDS);
 
 		assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isGreaterThanOrEqualTo(390);
 	}
@@ -152,7 +152,7 @@ class UpstreamSlotsTests {
 	void slotsAreSharedByWeight() throws Exception {
 		UpstreamSlots slots = slots(20, Duration.ofSeconds(30));
 		// The opener is next and never gets ready, so the queues fill up behind it; then it is withdrawn.
-		Disposable opener = slots.turn("opener", 1, Mono.never()).subscribe();
+		Disposable opener = letThrough(slots, "opener", 1, Mono.never()).subscribe();
 		List<CompletableFuture<?>> attempts = new ArrayList<>();
 		for (int i = 0; i < 12; i++) {
 			attempts.add(grant(slots, "heavy", 3));
@@ -175,7 +175,7 @@ class UpstreamSlotsTests {
 		UpstreamSlots slots = slots(5, Duration.ofSeconds(1));
 		List<CompletableFuture<UpstreamSlots.Slot>> attempts = new ArrayList<>();
 		for (int i = 0; i < 10; i++) {
-			attempts.add(slots.turn("a", 1, Mono.never()).toFuture());
+			attempts.add(letThrough(slots, "a", 1, Mono.never()).toFuture());
 		}
 
 		assertThat(attempts.subList(0, 5)).noneMatch(CompletableFuture::isCompletedExceptionally);
@@ -190,12 +190,12 @@ class UpstreamSlotsTests {
 	@Test
 	void aRefusalIsCompletedOutsideTheLockSoItsCallbacksMayUseTheSlots() throws Exception {
 		UpstreamSlots slots = slots(5, Duration.ofMillis(100));
-		slots.turn("a", 1, Mono.never()).subscribe();
-		slots.turn("a", 1, Mono.never()).subscribe(null, (busy) -> {
+		letThrough(slots, "a", 1, Mono.never()).subscribe();
+		letThrough(slots, "a", 1, Mono.never()).subscribe(null, (busy) -> {
 		});
 		AtomicInteger answeredFromAnotherThread = new AtomicInteger();
 
-		slots.turn("a", 1, Mono.never()).subscribe(null, (busy) -> {
+		letThrough(slots, "a", 1, Mono.never()).subscribe(null, (busy) -> {
 			// Another thread asks the slots something while this callback runs: it would wait for ever on a held lock.
 			CompletableFuture.runAsync(slots::queueDrainsIn).orTimeout(1, TimeUnit.SECONDS).join();
 			answeredFromAnotherThread.incrementAndGet();
@@ -204,8 +204,13 @@ class UpstreamSlotsTests {
 		assertThat(answeredFromAnotherThread).hasValue(1);
 	}
 
+	/** An attempt's whole wait: its turn, then the gate (what the KeyAPI client does before writing a request). */
+	private static Mono<UpstreamSlots.Slot> letThrough(UpstreamSlots slots, String team, int weight, Mono<Void> whenNext) {
+		return slots.turn(team, weight, whenNext).flatMap((slot) -> slot.letThrough().thenReturn(slot));
+	}
+
 	private CompletableFuture<UpstreamSlots.Slot> grant(UpstreamSlots slots, String team, int weight) {
-		return slots.turn(team, weight, Mono.empty()).doOnNext((slot) -> {
+		return letThrough(slots, team, weight, Mono.empty()).doOnNext((slot) -> {
 			this.granted.add(team);
 			slot.sent();
 		}).toFuture();
