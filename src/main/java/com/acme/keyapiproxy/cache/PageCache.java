@@ -227,6 +227,10 @@ public class PageCache implements DisposableBean {
 				return present;
 			}
 			replaced.set(page);
+			if (page != null) {
+				// In the same step as the load takes the page's place: a reader must never find neither.
+				this.beingReplaced.put(k, page);
+			}
 			return mine;
 		});
 		if (winner != mine) {
@@ -234,7 +238,6 @@ public class PageCache implements DisposableBean {
 		}
 		StoredPage previous = replaced.get();
 		if (previous != null) {
-			this.beingReplaced.put(key, previous);
 			mine.whenComplete((page, failure) -> this.beingReplaced.remove(key, previous));
 		}
 		if (this.sharedFetches == null) {

@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeoutException;
@@ -156,13 +158,25 @@ public class KeyApiClient implements DisposableBean {
 		});
 	}
 
+	/**
+	 * The step, run once, off the caller's thread. It is never interrupted: cancelling the wait for it does not cancel
+	 * it (a file channel interrupted mid-write closes for good, and the step writes the ledger).
+	 */
 	private static Mono<Void> once(Runnable step) {
 		AtomicBoolean done = new AtomicBoolean();
-		return Mono.<Void>fromRunnable(() -> {
-			if (done.compareAndSet(false, true)) {
-				step.run();
+		return Mono.fromFuture(() -> CompletableFuture.supplyAsync(() -> {
+			try {
+				if (done.compareAndSet(false, true)) {
+					step.run();
+				}
+				return Optional.<RuntimeException>empty();
 			}
-		}).subscribeOn(Schedulers.boundedElastic());
+			catch (RuntimeException refused) {
+				// Handed on as a value: if nobody waits for it any more, it is dropped quietly.
+				return Optional.of(refused);
+			}
+		}, (task) -> Schedulers.boundedElastic().schedule(task)), true)
+			.flatMap((refused) -> refused.isPresent() ? Mono.<Void>error(refused.get()) : Mono.<Void>empty());
 	}
 
 	private Mono<VendorPage> guardedFetch(LivestreamsQuery query, Mono<Void> beforeFirstSend, Runnable onCreditSpent) {
@@ -221,7 +235,8 @@ public class KeyApiClient implements DisposableBean {
 			.exchangeToMono(this::readAnswer)
 			// The attempt's own time starts when it is let through the gate (its connection is ready by then).
 			.timeout(slot.wentThrough().then(Mono.delay(this.properties.timeout())))
-			// Refused at the gate: not sent, not an attempt.
+			// Refused at the gate (WebClient wraps it): not sent, not an attempt.
+			.onErrorMap((ex) -> refusedAtTheGate(ex) != null, KeyApiClient::refusedAtTheGate)
 			.onErrorResume((ex) -> !(ex instanceof UpstreamFailure),
 					(ex) -> Mono.just(VendorAnswer.transportFailure(ex)))
 			.contextWrite(Context.of(UpstreamSlots.Slot.class, slot))
@@ -236,6 +251,15 @@ public class KeyApiClient implements DisposableBean {
 				}
 				return judge(answer);
 			});
+	}
+
+	private static @Nullable UpstreamFailure refusedAtTheGate(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof UpstreamFailure refused) {
+				return refused;
+			}
+		}
+		return null;
 	}
 
 	private Mono<VendorAnswer> readAnswer(ClientResponse response) {

@@ -241,10 +241,31 @@ final class UpstreamSlots {
 
 	private void onDispatcher(Runnable task) {
 		try {
-			this.dispatcher.execute(task);
+			this.dispatcher.execute(() -> {
+				try {
+					task.run();
+				}
+				catch (RuntimeException unexpected) {
+					// The dispatcher must go on: a lost wake-up would stall every miss behind it.
+					log.error("Upstream slot dispatcher failed; dispatching again", unexpected);
+					wake();
+				}
+			});
 		}
 		catch (RejectedExecutionException shutDown) {
 			// The application is stopping.
+		}
+	}
+
+	/** Completions gathered under the lock: each runs, whatever the one before it threw. */
+	private static void runEach(List<Runnable> completions) {
+		for (Runnable completion : completions) {
+			try {
+				completion.run();
+			}
+			catch (RuntimeException unexpected) {
+				log.error("A completion of an upstream slot failed", unexpected);
+			}
 		}
 	}
 
@@ -257,7 +278,7 @@ final class UpstreamSlots {
 			candidate = (this.sending == null && this.next != null && this.next.state == State.READY) ? this.next
 					: null;
 		}
-		outside.forEach(Runnable::run);
+		runEach(outside);
 		if (candidate == null) {
 			return;
 		}
@@ -304,7 +325,7 @@ final class UpstreamSlots {
 		}
 		// A send that never reports (its subscriber vanished) must not hold the gate for ever.
 		candidate.stuck = this.dispatcher.schedule(candidate::end, this.longestSend.toNanos(), TimeUnit.NANOSECONDS);
-		outside.forEach(Runnable::run);
+		runEach(outside);
 	}
 
 	/** Dispatcher thread only. */
@@ -314,12 +335,12 @@ final class UpstreamSlots {
 			return;
 		}
 		this.timerDueAt = due;
-		this.dispatcher.schedule(() -> {
+		this.dispatcher.schedule(() -> onDispatcher(() -> {
 			if (this.timerDueAt != null && this.timerDueAt == due) {
 				this.timerDueAt = null;
 			}
 			dispatch();
-		}, nanos, TimeUnit.NANOSECONDS);
+		}), nanos, TimeUnit.NANOSECONDS);
 	}
 
 	/** With the lock held: when nobody is next, the head of the queue whose turn it is becomes next. */
@@ -412,7 +433,8 @@ final class UpstreamSlots {
 		}
 		try {
 			long sinceLastWrite = this.gate.release(sentAtNanos);
-			if (sinceLastWrite > 0 && sinceLastWrite < 2 * this.intervalNanos) {
+			// Only writes that followed each other count: not a gap the gate spent waiting for an answer.
+			if (written && sinceLastWrite > 0 && sinceLastWrite < 2 * this.intervalNanos) {
 				this.spacingNanos = (4 * this.spacingNanos + sinceLastWrite) / 5;
 			}
 		}
