@@ -36,8 +36,8 @@ public final class PacingBench {
 		String jar = args[0];
 		String java = args[1];
 		int seconds = Integer.parseInt(args[2]);
-		System.out.printf("%6s %7s %12s %14s %9s %10s %10s %7s%n", "qps", "misses", "rate seen", "most in 1 s",
-				"refused", "makespan", "n/qps", "answers");
+		System.out.printf("%6s %7s %12s %16s %14s %9s %12s %10s %10s %7s%n", "qps", "misses", "rate seen",
+				"after 1st second", "most in 1 s", "refused", "1st arrival", "makespan", "n/qps", "answers");
 		for (int i = 3; i < args.length; i++) {
 			run(jar, java, Integer.parseInt(args[i]), seconds);
 		}
@@ -62,6 +62,7 @@ public final class PacingBench {
 					System.out.printf("%6d refused at start: %s%n", qps, reason(log));
 					return;
 				}
+				long firstMiss = System.nanoTime();
 				List<CompletableFuture<HttpResponse<Void>>> answers = new ArrayList<>();
 				for (int i = 0; i < misses; i++) {
 					answers.add(HTTP.sendAsync(HttpRequest.newBuilder(URI.create(
@@ -74,10 +75,14 @@ public final class PacingBench {
 					byStatus.merge(answer.get(5, TimeUnit.MINUTES).statusCode(), 1, Integer::sum);
 				}
 				List<Long> arrivals = keyApi.arrivalNanos();
-				double span = (arrivals.get(arrivals.size() - 1) - arrivals.get(0)) / 1e9;
-				System.out.printf("%6d %7d %10.1f/s %14d %9d %9.2fs %9.2fs %s%n", qps, misses,
-						(arrivals.size() - 1) / span, KeyApiStandIn.mostInAnySlidingSecond(arrivals),
-						keyApi.refusalNanos().size(), span, (misses - 1) / (double) qps, byStatus);
+				long first = arrivals.get(0);
+				long last = arrivals.get(arrivals.size() - 1);
+				double span = (last - first) / 1e9;
+				long afterFirstSecond = arrivals.stream().filter((at) -> at >= first + 1_000_000_000L).count();
+				System.out.printf("%6d %7d %10.1f/s %14.1f/s %14d %9d %10dms %9.2fs %9.2fs %s%n", qps, misses,
+						(arrivals.size() - 1) / span, (afterFirstSecond - 1) / (span - 1),
+						KeyApiStandIn.mostInAnySlidingSecond(arrivals), keyApi.refusalNanos().size(),
+						(first - firstMiss) / 1_000_000, span, (misses - 1) / (double) qps, byStatus);
 			}
 			finally {
 				proxy.destroy();

@@ -5,8 +5,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -42,16 +40,15 @@ public final class KeyApiSimulator implements AutoCloseable {
 
 	private final String apiKey;
 
-	private final int qps;
 
-	private final Deque<Long> recentArrivals = new ArrayDeque<>();
+	private final SlidingSecondLimit limit;
 
 	private final AtomicLong requests = new AtomicLong();
 
 	private KeyApiSimulator(HttpServer server, String apiKey, int qps) {
 		this.server = server;
 		this.apiKey = apiKey;
-		this.qps = qps;
+		this.limit = new SlidingSecondLimit(qps);
 	}
 
 	public static KeyApiSimulator start(int port, String apiKey, int qps) throws IOException {
@@ -83,7 +80,7 @@ public final class KeyApiSimulator implements AutoCloseable {
 				send(exchange, 401, error(401, "Invalid API key"));
 				return;
 			}
-			if (!admitted()) {
+			if (!this.limit.admit(System.nanoTime())) {
 				send(exchange, 429, error(429, "qps limit exceeded"));
 				return;
 			}
@@ -97,18 +94,6 @@ public final class KeyApiSimulator implements AutoCloseable {
 			}
 			send(exchange, 200, page(userId, page, size));
 		}
-	}
-
-	private synchronized boolean admitted() {
-		long now = System.nanoTime();
-		while (!this.recentArrivals.isEmpty() && now - this.recentArrivals.peekFirst() >= TimeUnit.SECONDS.toNanos(1)) {
-			this.recentArrivals.removeFirst();
-		}
-		if (this.recentArrivals.size() >= this.qps) {
-			return false;
-		}
-		this.recentArrivals.addLast(now);
-		return true;
 	}
 
 	/** The page a given influencer has: between 5 and 124 livestreams, newest first, always the same. */

@@ -9,12 +9,12 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+
+import com.acme.keyapiproxy.simulator.SlidingSecondLimit;
 
 /**
  * An independent KeyAPI for pacing tests, written on plain sockets with a thread per connection, so each request is
@@ -31,11 +31,10 @@ public final class KeyApiStandIn implements AutoCloseable {
 
 	private final ServerSocket server;
 
-	private final int limit;
+	private final SlidingSecondLimit limit;
 
 	private final Duration answerDelay;
 
-	private final Deque<Long> accepted = new ArrayDeque<>();
 
 	private final List<Long> arrivals = Collections.synchronizedList(new ArrayList<>());
 
@@ -45,7 +44,7 @@ public final class KeyApiStandIn implements AutoCloseable {
 
 	private KeyApiStandIn(int limit, Duration answerDelay) throws IOException {
 		this.server = new ServerSocket(0, 512, InetAddress.getLoopbackAddress());
-		this.limit = limit;
+		this.limit = new SlidingSecondLimit(limit);
 		this.answerDelay = answerDelay;
 		Thread acceptor = new Thread(this::accept, "keyapi-stand-in");
 		acceptor.setDaemon(true);
@@ -143,7 +142,7 @@ public final class KeyApiStandIn implements AutoCloseable {
 					// Headers: a GET has no body.
 				}
 				this.arrivals.add(arrived);
-				boolean admitted = admit(arrived);
+				boolean admitted = this.limit.admit(arrived);
 				if (!admitted) {
 					this.refusals.add(arrived);
 				}
@@ -156,17 +155,6 @@ public final class KeyApiStandIn implements AutoCloseable {
 		catch (IOException | InterruptedException | NullPointerException gone) {
 			// The connection was closed.
 		}
-	}
-
-	private synchronized boolean admit(long now) {
-		while (!this.accepted.isEmpty() && now - this.accepted.peekFirst() >= TimeUnit.SECONDS.toNanos(1)) {
-			this.accepted.removeFirst();
-		}
-		if (this.accepted.size() >= this.limit) {
-			return false;
-		}
-		this.accepted.addLast(now);
-		return true;
 	}
 
 	private static void write(OutputStream out, int status, String body) throws IOException {

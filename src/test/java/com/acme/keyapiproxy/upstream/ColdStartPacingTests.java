@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import com.acme.keyapiproxy.support.ColdProxy;
 import com.acme.keyapiproxy.support.Concurrently;
@@ -25,15 +27,16 @@ class ColdStartPacingTests {
 
 	private static final Duration SLOW_CONNECT = Duration.ofMillis(300);
 
-	@Test
-	void aColdProxyAtQps5NeverLetsKeyApiSeeMoreThanFiveInAnySecond() throws Exception {
-		try (KeyApiStandIn keyApi = KeyApiStandIn.limitedTo(5);
-				ColdProxy proxy = ColdProxy.start(keyApi.baseUrl(), "keyapi.rate-limit.qps=5",
+	@ParameterizedTest(name = "qps {0}, {1} misses at once")
+	@CsvSource({ "5, 40", "50, 200" })
+	void aColdProxyNeverLetsKeyApiSeeMoreThanQpsInAnySecond(int qps, int misses) throws Exception {
+		try (KeyApiStandIn keyApi = KeyApiStandIn.limitedTo(qps);
+				ColdProxy proxy = ColdProxy.start(keyApi.baseUrl(), "keyapi.rate-limit.qps=" + qps,
 						"keyapi.rate-limit.max-wait=30s")) {
-			List<HttpResponse<String>> answers = burst(proxy.client(), 40, 1_000);
+			List<HttpResponse<String>> answers = burst(proxy.client(), misses, 1_000 * qps);
 
-			assertEveryOneServedWithinTheLimit(answers, keyApi, 5);
-			assertThat(proxy.client().metric("keyapi_proxy_upstream_rate", "")).isEqualTo(5.0);
+			assertEveryOneServedWithinTheLimit(answers, keyApi, qps);
+			assertThat(proxy.client().metric("keyapi_proxy_upstream_rate", "")).isEqualTo(qps);
 		}
 	}
 
@@ -53,17 +56,6 @@ class ColdStartPacingTests {
 	}
 
 	@Test
-	void aColdProxyAtQps50NeverLetsKeyApiSeeMoreThanFiftyInAnySecond() throws Exception {
-		try (KeyApiStandIn keyApi = KeyApiStandIn.limitedTo(50);
-				ColdProxy proxy = ColdProxy.start(keyApi.baseUrl(), "keyapi.rate-limit.qps=50",
-						"keyapi.rate-limit.max-wait=30s")) {
-			List<HttpResponse<String>> answers = burst(proxy.client(), 200, 4_000);
-
-			assertEveryOneServedWithinTheLimit(answers, keyApi, 50);
-		}
-	}
-
-	@Test
 	void atQps50SlowNewConnectionsAndASlowVendorStillKeepTheLimit() throws Exception {
 		try (KeyApiStandIn keyApi = KeyApiStandIn.limitedTo(50, Duration.ofMillis(150));
 				SlowConnections slow = SlowConnections.to(keyApi.port(), SLOW_CONNECT);
@@ -79,24 +71,25 @@ class ColdStartPacingTests {
 	void aFloodAtQps50IsServedOrRefusedWithinTheLongestWaitAndNothingElse() throws Exception {
 		try (KeyApiStandIn keyApi = KeyApiStandIn.limitedTo(50);
 				ColdProxy proxy = ColdProxy.start(keyApi.baseUrl(), "keyapi.rate-limit.qps=50",
-						"keyapi.rate-limit.max-wait=8s")) {
-			List<Timed> answers = Concurrently.run(500, (caller) -> {
+						"keyapi.rate-limit.max-wait=5s")) {
+			List<Timed> answers = Concurrently.run(600, (caller) -> {
 				long start = System.nanoTime();
 				HttpResponse<String> answer = proxy.client().get("/influencers/" + (6_000 + caller) + "/livestreams");
 				return new Timed(answer, Duration.ofNanos(System.nanoTime() - start));
 			});
 
 			List<Timed> served = answers.stream().filter((timed) -> timed.answer().statusCode() == 200).toList();
-			// 8 s of slots at 50/s, less the first second or two a cold proxy takes to send its first request under a
-			// flood of 500 (which its estimates cannot know: a few at the edge are refused when their wait runs out).
-			assertThat(served).as("served within 8 s of slots at 50/s").hasSizeBetween(200, 420);
+			// At most 5 s of slots at 50/s from each miss's arrival (the 600 arrive over a second or so); fewer as the
+			// first second or two a cold proxy takes to send its first request under such a flood eats into them (its
+			// estimates cannot know it: a few at the edge of the line are refused when their wait runs out).
+			assertThat(served).as("served within 5 s of slots at 50/s").hasSizeBetween(50, 340);
 			assertThat(answers).allSatisfy((timed) -> {
 				assertThat(timed.answer().statusCode()).isIn(200, 503);
 				if (timed.answer().statusCode() == 503) {
 					assertThat(timed.answer().body()).contains("\"code\":\"upstream_busy\"");
 				}
 				// The longest wait and an interval, a request of a few ms, and what a cold proxy adds to the first.
-				assertThat(timed.took()).isLessThan(Duration.ofSeconds(11));
+				assertThat(timed.took()).isLessThan(Duration.ofSeconds(9));
 			});
 			assertThat(keyApi.arrivalNanos()).as("sent: only the misses that were served").hasSize(served.size());
 			assertThat(KeyApiStandIn.mostInAnySlidingSecond(keyApi.arrivalNanos())).isLessThanOrEqualTo(50);
