@@ -42,6 +42,21 @@ class SharedPacingTests {
 	}
 
 	@Test
+	void threeColdReplicasAtQps50KeepTheLimitTogether() throws Exception {
+		try (KeyApiStandIn keyApi = KeyApiStandIn.limitedTo(50);
+				ProxyReplicas replicas = threeReplicas(keyApi.baseUrl(), "keyapi.rate-limit.max-wait=40s",
+						"keyapi.rate-limit.qps=50")) {
+			List<HttpResponse<String>> answers = Concurrently.run(150, (caller) -> replicas.roundRobin(caller)
+				.client()
+				.get("/influencers/" + (7_450_000 + caller) + "/livestreams"));
+
+			assertThat(answers).allSatisfy((answer) -> assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200));
+			assertThat(KeyApiStandIn.mostInAnySlidingSecond(keyApi.arrivalNanos())).isLessThanOrEqualTo(50);
+			assertThat(keyApi.refusalNanos()).isEmpty();
+		}
+	}
+
+	@Test
 	void missesTheSharedLineCannotServeWithinTheLongestWaitAreRefusedAtOnceWithItsBacklog() throws Exception {
 		try (KeyApiStandIn keyApi = KeyApiStandIn.limitedTo(5);
 				ProxyReplicas replicas = threeReplicas(keyApi.baseUrl(), "keyapi.rate-limit.max-wait=5s")) {
@@ -93,9 +108,12 @@ class SharedPacingTests {
 		}
 	}
 
-	private static ProxyReplicas threeReplicas(String keyApiBaseUrl, String maxWait) {
-		ProxyReplicas replicas = new ProxyReplicas(SharedRedis.get(), "keyapi.base-url=" + keyApiBaseUrl,
-				"keyapi.rate-limit.qps=5", maxWait);
+	private static ProxyReplicas threeReplicas(String keyApiBaseUrl, String... properties) {
+		String[] all = new String[properties.length + 2];
+		all[0] = "keyapi.base-url=" + keyApiBaseUrl;
+		all[1] = "keyapi.rate-limit.qps=5";
+		System.arraycopy(properties, 0, all, 2, properties.length);
+		ProxyReplicas replicas = new ProxyReplicas(SharedRedis.get(), all);
 		for (int i = 0; i < 3; i++) {
 			replicas.start();
 		}
