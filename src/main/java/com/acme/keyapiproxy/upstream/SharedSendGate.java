@@ -29,8 +29,8 @@ final class SharedSendGate implements SendGate {
 	/**
 	 * KEYS[1] the gate, KEYS[2] the replicas waiting for it (token by ticket), KEYS[3] until when each is believed to
 	 * be waiting (µs); ARGV token, interval µs, hold µs, expiry ms, ticket, how long a waiter is believed without
-	 * asking again (µs). @return 0 taken, -1 held elsewhere or another replica's older attempt goes first, else µs
-	 * to wait
+	 * asking again (µs). @return 0 taken, else µs to wait until the gate is free, or -1 when it is held elsewhere,
+	 * or free but another replica's older attempt goes first (ask again shortly)
 	 */
 	private static final RedisScript<Long> TAKE = RedisScript.of("""
 			local t = redis.call('TIME')
@@ -46,10 +46,18 @@ final class SharedSendGate implements SendGate {
 			end
 			for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ARGV[4]) end
 			local g = redis.call('HMGET', KEYS[1], 'holder', 'held_until', 'last_sent', 'paused_until')
-			if (g[1] and tonumber(g[2]) > now) or first ~= ARGV[1] then
+			if g[1] and tonumber(g[2]) > now then
 			  return -1
 			end
 			local free = math.max(tonumber(g[3] or '0') + tonumber(ARGV[2]), tonumber(g[4] or '0'))
+			if first ~= ARGV[1] then
+			  -- An older attempt goes first: come back when the gate is free (or poll, if it is now).
+			  if now < free then
+			    redis.call('HSET', KEYS[3], ARGV[1], free + tonumber(ARGV[6]))
+			    return math.max(1, free - now)
+			  end
+			  return -1
+			end
 			if now < free then
 			  redis.call('HSET', KEYS[3], ARGV[1], free + tonumber(ARGV[6]))
 			  return math.max(1, free - now)
