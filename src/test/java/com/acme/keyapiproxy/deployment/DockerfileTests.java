@@ -14,9 +14,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * No Docker engine and no registry here, so the image cannot be built: its Dockerfile is linted (dockerfilelint) and
- * checked by reading, for the properties the image must have. (The extraction and the CDS training run it performs were run by hand against the
- * packaged jar; README.md has the figures.)
+ * The Dockerfile, linted (dockerfilelint) and read for the properties the image must have: fast, on every build.
+ * deploy/image-check.sh (run by .ci/run) builds the image and runs it, and proves the same properties for real.
  */
 class DockerfileTests {
 
@@ -56,6 +55,9 @@ class DockerfileTests {
 				"COPY --from=layers /build/extracted/dependencies/ ./",
 				"COPY --from=layers /build/extracted/application/ ./", "-XX:ArchiveClassesAtExit=keyapi-proxy.jsa",
 				"-Dspring.context.exit=onRefresh", "\"-XX:SharedArchiveFile=keyapi-proxy.jsa\"");
+		assertThat(dockerfile.split("-XX:\\+UseCompressedOops", -1))
+			.as("the training run and the real one share the compressed-oops mode, or the archive is dropped")
+			.hasSize(3);
 		assertThat(dockerfile.indexOf("extracted/dependencies/"))
 			.as("the stable layers are copied before the application").isLessThan(dockerfile.indexOf("extracted/application/"));
 	}
