@@ -43,6 +43,14 @@ class MetricsExpositionTests extends ProxyIntegrationTest {
 	}
 
 	@Test
+	void everyUpstreamStatusAnAlertReadsIsExportedBeforeKeyApiFirstAnswersIt() {
+		String scrape = this.proxy.management("/actuator/prometheus").body();
+
+		assertThat(scrape).containsPattern("(?m)^keyapi_proxy_upstream_requests_total\\{[^}]*status=\"402\"[^}]*\\} ")
+			.containsPattern("(?m)^keyapi_proxy_upstream_requests_total\\{[^}]*status=\"429\"[^}]*\\} ");
+	}
+
+	@Test
 	void theProxysOwnMetricFamiliesPassPromtool() throws Exception {
 		Path promtool = List.of("/usr/bin/promtool", "/usr/local/bin/promtool")
 			.stream()
