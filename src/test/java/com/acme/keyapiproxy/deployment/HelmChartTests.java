@@ -186,6 +186,7 @@ class HelmChartTests {
 		List<Map<String, Object>> alerts = cast(at(rule, "spec", "groups", 0, "rules"));
 		assertThat(alerts).extracting((alert) -> alert.get("alert"))
 			.containsExactlyInAnyOrder("KeyApiOrganisationBudget80", "KeyApiOrganisationBudget95",
+					"KeyApiTeamBudget80", "KeyApiTeamBudget95", "KeyApiTeamBudgetExhausted",
 					"KeyApiUpstreamErrorRatioHigh", "KeyApiCircuitBreakerOpen", "KeyApiQuotaExhausted",
 					"KeyApiRateLimitRefusals", "KeyApiCacheHitRatioCollapsed");
 		assertThat(promtool("check", "rules", rulesFile(rule).toString())).contains("SUCCESS");
