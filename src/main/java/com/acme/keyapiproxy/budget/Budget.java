@@ -70,9 +70,15 @@ public class Budget implements AutoCloseable {
 		}
 		for (Team team : teams.all()) {
 			creditsSpent(team.name());
-			if (team.monthlyCredits() != null) {
+			Long limit = team.monthlyCredits();
+			if (limit != null) {
 				Gauge.builder("keyapi.proxy.credits.remaining", () -> remaining(team))
 					.description("Credits the team may still spend this month (absent for unlimited teams)")
+					.tag("team", team.name())
+					.register(meterRegistry);
+				// With remaining, the share of the allowance spent: what the team budget alerts compare.
+				Gauge.builder("keyapi.proxy.credits.limit", () -> limit)
+					.description("The team's monthly credit allowance (absent for unlimited teams)")
 					.tag("team", team.name())
 					.register(meterRegistry);
 			}

@@ -33,6 +33,9 @@ final class AttemptRecorder {
 			.minimumExpectedValue(Duration.ofMillis(5))
 			.maximumExpectedValue(Duration.ofSeconds(30))
 			.register(registry);
+		for (String outcome : AttemptOutcome.EXPECTED) {
+			this.requestsByStatus.put(outcome, requestsCounter(outcome));
+		}
 	}
 
 	void record(LivestreamsQuery query, int attempt, String outcome, long durationNanos, int credits) {

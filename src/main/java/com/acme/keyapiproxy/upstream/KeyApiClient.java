@@ -340,6 +340,9 @@ public class KeyApiClient implements DisposableBean {
 			.minimumNumberOfCalls(settings.minimumCalls())
 			.failureRateThreshold(settings.failureRate())
 			.waitDurationInOpenState(settings.openFor())
+			// Half-open after open-for even when no miss comes to find out: an open state that waits for traffic
+			// keeps the breaker's "open" gauge (and its alert) up long after KeyAPI is back.
+			.automaticTransitionFromOpenToHalfOpenEnabled(true)
 			.permittedNumberOfCallsInHalfOpenState(1)
 			.recordException(KeyApiClient::isOutage)
 			.ignoreException((ex) -> !isOutage(ex))

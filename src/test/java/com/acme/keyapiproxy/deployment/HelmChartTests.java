@@ -4,10 +4,16 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
@@ -25,6 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
 
 class HelmChartTests {
+
+	private static final String ALERT_TESTS = "src/test/resources/alerts";
 
 	@TempDir
 	Path directory;
@@ -178,9 +186,49 @@ class HelmChartTests {
 		List<Map<String, Object>> alerts = cast(at(rule, "spec", "groups", 0, "rules"));
 		assertThat(alerts).extracting((alert) -> alert.get("alert"))
 			.containsExactlyInAnyOrder("KeyApiOrganisationBudget80", "KeyApiOrganisationBudget95",
+					"KeyApiTeamBudget80", "KeyApiTeamBudget95", "KeyApiTeamBudgetExhausted",
 					"KeyApiUpstreamErrorRatioHigh", "KeyApiCircuitBreakerOpen", "KeyApiQuotaExhausted",
 					"KeyApiRateLimitRefusals", "KeyApiCacheHitRatioCollapsed");
 		assertThat(promtool("check", "rules", rulesFile(rule).toString())).contains("SUCCESS");
+	}
+
+	/**
+	 * The unit tests in {@value #ALERT_TESTS} (promtool's format, {@code rule_files: [rules.yaml]}) run against the
+	 * rules the chart renders with its default thresholds: each alert fires when it should, for whom it should, and
+	 * stops when it should.
+	 */
+	@Test
+	void everyAlertFiresAndClearsAsItsPromtoolUnitTestsSay() throws Exception {
+		Map<String, Object> rule = only(render(Map.of("prometheusRule.enabled", true)), "PrometheusRule");
+		rulesFile(rule);
+		List<String> command = new ArrayList<>(List.of("test", "rules"));
+		Set<String> tested = new TreeSet<>();
+		try (Stream<Path> files = Files.list(Path.of(ALERT_TESTS))) {
+			for (Path source : files.filter((file) -> file.toString().endsWith(".yml")).sorted().toList()) {
+				Path copy = Files.copy(source, this.directory.resolve(source.getFileName()));
+				command.add(copy.toString());
+				tested.addAll(alertNamesTestedIn(copy));
+			}
+		}
+
+		assertThat(command).as("promtool unit tests in " + ALERT_TESTS).hasSizeGreaterThan(2);
+		assertThat(tested).as("alerts with a unit test").containsAll(alertNames(rule));
+		assertThat(promtool(command.toArray(String[]::new))).doesNotContain("FAILED");
+	}
+
+	@Test
+	void everyAlertsRunbookIsASectionOfTheOperationsGuide() throws IOException {
+		Map<String, Object> rule = only(render(Map.of("prometheusRule.enabled", true)), "PrometheusRule");
+		Set<String> sections = Files.readAllLines(Path.of("docs", "operations.md")).stream()
+			.filter((line) -> line.startsWith("#"))
+			.map((heading) -> "docs/operations.md#" + anchor(heading.replaceFirst("^#+\\s*", "")))
+			.collect(Collectors.toSet());
+
+		List<Map<String, Object>> alerts = cast(at(rule, "spec", "groups", 0, "rules"));
+		for (Map<String, Object> alert : alerts) {
+			assertThat(sections).as("%s's runbook", alert.get("alert"))
+				.contains((String) at(alert, "annotations", "runbook"));
+		}
 	}
 
 	private static List<Object> envNames(Map<String, Object> container) {
@@ -201,6 +249,26 @@ class HelmChartTests {
 			.orElseThrow(() -> new AssertionError("nothing named " + name));
 	}
 
+	private static List<String> alertNames(Map<String, Object> prometheusRule) {
+		List<Map<String, Object>> alerts = cast(at(prometheusRule, "spec", "groups", 0, "rules"));
+		return alerts.stream().map((alert) -> (String) alert.get("alert")).toList();
+	}
+
+	private static Set<String> alertNamesTestedIn(Path promtoolTests) throws IOException {
+		Map<String, Object> document = new Yaml().load(Files.readString(promtoolTests));
+		List<Map<String, Object>> tests = cast(document.get("tests"));
+		return tests.stream()
+			.flatMap((test) -> HelmChart.<List<Map<String, Object>>>cast(test.getOrDefault("alert_rule_test", List.of()))
+				.stream())
+			.map((check) -> (String) check.get("alertname"))
+			.collect(Collectors.toSet());
+	}
+
+	/** The anchor GitHub gives a Markdown heading: lower case, punctuation dropped, spaces as hyphens. */
+	private static String anchor(String heading) {
+		return heading.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9 _-]", "").replace(' ', '-');
+	}
+
 	private Path rulesFile(Map<String, Object> prometheusRule) throws IOException {
 		Path file = this.directory.resolve("rules.yaml");
 		Files.writeString(file, new Yaml().dump(Map.of("groups", at(prometheusRule, "spec", "groups"))));
@@ -211,7 +279,7 @@ class HelmChartTests {
 		Path promtool = Path.of("/usr/bin/promtool");
 		Assumptions.assumeTrue(Files.isExecutable(promtool),
 				"promtool not found: install it (Debian: apt-get install prometheus) to check Prometheus files");
-		List<String> command = new java.util.ArrayList<>(List.of(promtool.toString()));
+		List<String> command = new ArrayList<>(List.of(promtool.toString()));
 		command.addAll(List.of(arguments));
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
 		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -23,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Every metric the alerts and the dashboard query is one the running proxy really exports. */
 @TestPropertySource(properties = { "proxy.budget.monthly-credits=1000", "proxy.teams.alpha.monthly-credits=100",
-		"proxy.teams.alpha.token-sha256=a336d9b1d8b8647875238537ca5087b0ea335afd2032936aecdffc3e4b13f720" })
+		"proxy.teams.alpha.token-sha256=a336d9b1d8b8647875238537ca5087b0ea335afd2032936aecdffc3e4b13f720",
+		"proxy.teams.gamma.token-sha256=6be6ba7a6ef7e0422d11aaf33cf3e9290ff8186e391f846c1cf23fe7594a9b19" })
 class MonitoringMatchesExportsTests extends ProxyIntegrationTest {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
