@@ -1,6 +1,7 @@
 package com.acme.keyapiproxy.operator;
 
 import java.net.http.HttpResponse;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -33,7 +34,7 @@ class WithoutAnOperatorTokenTests {
 				.management("GET", "/actuator/credits", "Authorization", "Bearer " + Operator.TOKEN);
 			HttpResponse<String> purge = proxy.client().management("DELETE", "/actuator/pagecache");
 
-			for (HttpResponse<String> refused : java.util.List.of(credits, purge)) {
+			for (HttpResponse<String> refused : List.of(credits, purge)) {
 				assertThat(refused.statusCode()).isEqualTo(401);
 				assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
 				assertThat(refused.headers().firstValue("WWW-Authenticate").orElseThrow()).startsWith("Bearer ");
