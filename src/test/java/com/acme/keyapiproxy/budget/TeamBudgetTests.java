@@ -176,7 +176,7 @@ class TeamBudgetTests extends ClockedProxyIntegrationTest {
 
 		JsonNode alpha = JSON.readTree(this.proxy.get("/usage", as("alpha")).body());
 		JsonNode gamma = JSON.readTree(this.proxy.get("/usage", as("gamma")).body());
-		JsonNode all = JSON.readTree(this.proxy.management("/actuator/credits").body());
+		JsonNode all = JSON.readTree(this.proxy.asOperator("GET", "/actuator/credits").body());
 		String scrape = this.proxy.management("/actuator/prometheus").body();
 
 		assertThat(alpha.get("team").asString()).isEqualTo("alpha");

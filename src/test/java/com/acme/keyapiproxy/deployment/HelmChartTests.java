@@ -97,6 +97,59 @@ class HelmChartTests {
 	}
 
 	@Test
+	void theOperatorTokensHashGoesToTheConfigMapAndWithoutOneNoOperatorKeyIsRendered() {
+		List<Map<String, Object>> manifests = render(Map.of("operator.tokenSha256", "b".repeat(64)));
+
+		Map<String, Object> config = new Yaml()
+			.load((String) at(only(manifests, "ConfigMap"), "data", "application.yaml"));
+		Map<String, Object> unconfigured = cast(at(new Yaml()
+			.load((String) at(only(render(Map.of()), "ConfigMap"), "data", "application.yaml")), "proxy"));
+
+		assertThat(at(config, "proxy", "operator")).isEqualTo(Map.of("token-sha256", "b".repeat(64)));
+		assertThat(unconfigured).as("no empty hash, which the proxy would refuse to start with")
+			.doesNotContainKey("operator");
+	}
+
+	@Test
+	void byDefaultThereIsNoNetworkPolicy() {
+		assertThat(ofKind(render(Map.of()), "NetworkPolicy")).isEmpty();
+	}
+
+	@Test
+	void theNetworkPolicyOpensTheApiToTheClusterAndTheManagementPortToTheMonitoringNamespaceOnly() {
+		Map<String, Object> policy = only(render(Map.of("networkPolicy.enabled", true)), "NetworkPolicy");
+
+		assertThat(at(policy, "spec", "podSelector", "matchLabels")).isEqualTo(
+				Map.of("app.kubernetes.io/name", "keyapi-proxy", "app.kubernetes.io/instance", "proxy"));
+		assertThat(at(policy, "spec", "policyTypes")).isEqualTo(List.of("Ingress"));
+		List<Map<String, Object>> rules = cast(at(policy, "spec", "ingress"));
+		assertThat(rules).hasSize(2);
+		assertThat(at(rules.get(0), "ports")).isEqualTo(List.of(Map.of("port", "http", "protocol", "TCP")));
+		assertThat(at(rules.get(0), "from")).as("any pod, any namespace")
+			.isEqualTo(List.of(Map.of("namespaceSelector", Map.of())));
+		assertThat(at(rules.get(1), "ports")).isEqualTo(List.of(Map.of("port", "management", "protocol", "TCP")));
+		assertThat(at(rules.get(1), "from")).isEqualTo(List.of(Map.of("namespaceSelector",
+				Map.of("matchLabels", Map.of("kubernetes.io/metadata.name", "monitoring")))));
+	}
+
+	@Test
+	void theNetworkPolicysPeersAreConfigurableAndNodeCidrsMayReachTheManagementPort() {
+		Map<String, Object> policy = only(render(Map.of("networkPolicy.enabled", true,
+				"networkPolicy.api.from[0].namespaceSelector.matchLabels.team", "analytics",
+				"networkPolicy.management.namespaceSelector.matchLabels.kubernetes\\.io/metadata\\.name", "observability",
+				"networkPolicy.management.ipBlocks[0]", "10.0.0.0/16", "networkPolicy.management.ipBlocks[1]",
+				"10.1.0.0/16")), "NetworkPolicy");
+		List<Map<String, Object>> rules = cast(at(policy, "spec", "ingress"));
+
+		assertThat(at(rules.get(0), "from")).isEqualTo(
+				List.of(Map.of("namespaceSelector", Map.of("matchLabels", Map.of("team", "analytics")))));
+		assertThat(at(rules.get(1), "from")).isEqualTo(List.of(
+				Map.of("namespaceSelector",
+						Map.of("matchLabels", Map.of("kubernetes.io/metadata.name", "observability"))),
+				Map.of("ipBlock", Map.of("cidr", "10.0.0.0/16")), Map.of("ipBlock", Map.of("cidr", "10.1.0.0/16"))));
+	}
+
+	@Test
 	void withoutRedisMoreThanOneReplicaIsRefusedWithTheReasonAndTheWayOut() {
 		assertThatException().isThrownBy(() -> render(Map.of("replicaCount", 3)))
 			.withMessageContaining("replicaCount must be 1")

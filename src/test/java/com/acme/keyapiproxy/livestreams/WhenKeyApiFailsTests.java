@@ -103,7 +103,7 @@ class WhenKeyApiFailsTests extends ClockedProxyIntegrationTest {
 		this.proxy.get("/influencers/53001/livestreams?page=2");
 		this.proxy.get("/influencers/53002/livestreams");
 
-		HttpResponse<String> purged = this.proxy.management("DELETE", "/actuator/pagecache?userId=53001");
+		HttpResponse<String> purged = this.proxy.asOperator("DELETE", "/actuator/pagecache?userId=53001");
 
 		assertThat(purged.statusCode()).isEqualTo(200);
 		assertThat(JSON.readTree(purged.body()).get("purged").asInt()).isEqualTo(2);
@@ -111,7 +111,7 @@ class WhenKeyApiFailsTests extends ClockedProxyIntegrationTest {
 			.hasValue("keyapi-proxy; fwd=miss; stored");
 		assertThat(this.proxy.get("/influencers/53002/livestreams").headers().firstValue("Cache-Status").orElseThrow())
 			.startsWith("keyapi-proxy; hit");
-		assertThat(this.proxy.management("DELETE", "/actuator/pagecache").statusCode()).isEqualTo(200);
+		assertThat(this.proxy.asOperator("DELETE", "/actuator/pagecache").statusCode()).isEqualTo(200);
 		assertThat(this.proxy.get("/influencers/53002/livestreams").headers().firstValue("Cache-Status"))
 			.hasValue("keyapi-proxy; fwd=miss; stored");
 	}

@@ -133,7 +133,7 @@ class SharedModeTests {
 		assertThat(upstreamCallsFor("7100000000000000003")).isEqualTo(1);
 
 		HttpResponse<String> purged = replicas.roundRobin(0).client()
-			.management("DELETE", "/actuator/pagecache?userId=7100000000000000003");
+			.asOperator("DELETE", "/actuator/pagecache?userId=7100000000000000003");
 		assertThat(purged.statusCode()).isEqualTo(200);
 
 		// Published to the others asynchronously: each must see the purge before its next request is a hit.
@@ -151,7 +151,7 @@ class SharedModeTests {
 			assertThat(replica.client().get(path, ALPHA).statusCode()).isEqualTo(200);
 		}
 
-		assertThat(replicas.roundRobin(1).client().management("DELETE", "/actuator/pagecache").statusCode()).isEqualTo(200);
+		assertThat(replicas.roundRobin(1).client().asOperator("DELETE", "/actuator/pagecache").statusCode()).isEqualTo(200);
 
 		for (ProxyReplicas.Replica replica : replicas.all()) {
 			Eventually.until("every replica has dropped its pages", Duration.ofSeconds(5), () -> replica.client()

@@ -40,9 +40,14 @@ public final class ProxyClient {
 		return send(HttpRequest.newBuilder(URI.create(this.managementBase + path)));
 	}
 
-	public HttpResponse<String> management(String method, String path) {
+	public HttpResponse<String> management(String method, String path, String... headers) {
 		return send(HttpRequest.newBuilder(URI.create(this.managementBase + path))
-			.method(method, HttpRequest.BodyPublishers.noBody()));
+			.method(method, HttpRequest.BodyPublishers.noBody()), headers);
+	}
+
+	/** A management operation with the operator's token ({@link Operator}), as the operators run it. */
+	public HttpResponse<String> asOperator(String method, String path) {
+		return management(method, path, "Authorization", "Bearer " + Operator.TOKEN);
 	}
 
 	/** The value of one Prometheus sample, 0 when absent. */

@@ -19,7 +19,7 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "management.server.port=0", "keyapi.api-key=" + KeyApiStubs.API_KEY,
-				"proxy.budget.file=target/test-ledgers/${random.uuid}/credits" })
+				"proxy.budget.file=target/test-ledgers/${random.uuid}/credits", Operator.CONFIGURED })
 public abstract class ProxyIntegrationTest {
 
 	protected static final WireMockServer keyApi = KeyApiWireMock.server();

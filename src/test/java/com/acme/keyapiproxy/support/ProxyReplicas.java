@@ -32,6 +32,7 @@ public final class ProxyReplicas implements AutoCloseable {
 		this.common.put("keyapi.base-url", KeyApiWireMock.server().baseUrl());
 		this.common.put("spring.data.redis.url", redis.url());
 		this.common.put("proxy.shared.key-prefix", this.keyPrefix);
+		this.common.put("proxy.operator.token-sha256", Operator.TOKEN_SHA256);
 		for (String property : properties) {
 			int equals = property.indexOf('=');
 			this.common.put(property.substring(0, equals), property.substring(equals + 1));
