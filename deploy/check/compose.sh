@@ -39,6 +39,10 @@ check_compose_stack() {
   expect "a first request through the published port is a miss" \
     contains "$(http_get http://127.0.0.1:8080/influencers/7288986759428588590/livestreams)" "fwd=miss; stored"
   expect "and is charged in the ledger on the /data volume" contains "$(curl -sS http://127.0.0.1:8080/usage)" '"credits_spent":1'
+  expect "the management port refuses every team's spend without the operator's token" \
+    test "$(http_status http://127.0.0.1:8081/actuator/credits)" = 401
+  expect "and shows it with the token" \
+    test "$(http_status -H 'Authorization: Bearer local-operator-token' http://127.0.0.1:8081/actuator/credits)" = 200
   wait_until 60 "Prometheus scrapes the proxy" scraped proxy:8081
   expect "Prometheus scrapes the proxy's management port" scraped proxy:8081
 
