@@ -28,7 +28,16 @@ scraped() {
   curl -sS -G http://127.0.0.1:9090/api/v1/query --data-urlencode "query=up{instance=\"$1\"}" | grep -q '"1"\]'
 }
 
+# The stack publishes fixed ports on the host, as README.md lists them.
+ports_free() {
+  local port
+  for port in 8080 8081 8089 9090 8180; do
+    ! ss -Htln "sport = :$port" | grep -q . || fail "port $port is in use on this machine: docker-compose.yml publishes it"
+  done
+}
+
 check_compose_stack() {
+  ports_free
   COMPOSE_STARTED=1
   step "docker compose up --build (keyapi, proxy, prometheus)"
   local started; started=$(now_ms)

@@ -3,9 +3,6 @@
 
 IMAGE=keyapi-proxy:0.1.0
 NETWORK=keyapi-image-check
-API=http://127.0.0.1:18080
-MANAGEMENT=http://127.0.0.1:18081
-VENDOR=http://127.0.0.1:18089
 LIVESTREAMS=/v1/tiktok/influencer/livestreams/analytics
 
 build_image() {
@@ -31,27 +28,32 @@ image_sizes() {
 
 start_vendor_stand_in() {
   docker network create "$NETWORK" >/dev/null
-  docker run -d --name keyapi --network "$NETWORK" -p 127.0.0.1:18089:8080 \
+  docker run -d --name keyapi --network "$NETWORK" -p 127.0.0.1::8080 \
     -v "$PWD/deploy/wiremock:/home/wiremock:ro" "$(compose_image wiremock/wiremock)" --disable-banner --port 8080 >/dev/null
+  VENDOR=$(published keyapi 8080)
   wait_until 60 "the WireMock stand-in answers" answers_200 "$VENDOR/__admin/health"
 }
 
-# run_proxy name [docker run options...]: starts the image as README.md runs it; prints the start time in ms.
+# http://127.0.0.1:<port> where Docker published a container's port (a free one it chose).
+published() { echo "http://$(docker port "$1" "$2/tcp" | head -n 1)"; }
+
+# run_proxy name [docker run options...]: starts the image as README.md runs it; sets STARTED (ms), API, MANAGEMENT.
 # Every run logs which classes came from where, and the heap the JVM chose, to /tmp (a tmpfs).
 run_proxy() {
   local name=$1; shift
-  now_ms
-  docker run -d --name "$name" --network "$NETWORK" --read-only --tmpfs /tmp \
-    -p 127.0.0.1:18080:8080 -p 127.0.0.1:18081:8081 \
+  STARTED=$(now_ms)
+  docker run -d --name "$name" --network "$NETWORK" --read-only --tmpfs /tmp -p 127.0.0.1::8080 -p 127.0.0.1::8081 \
     -e KEYAPI_BASE_URL=http://keyapi:8080 -e KEYAPI_API_KEY=sk_test_image_check_not_a_real_key \
     -e JAVA_TOOL_OPTIONS="-Xlog:class+load=info:file=/tmp/class-load.log -Xlog:gc+init=info:file=/tmp/gc-init.log ${EXTRA_JAVA_OPTIONS:-}" \
     "$@" "$IMAGE" >/dev/null
+  API=$(published "$name" 8080)
+  MANAGEMENT=$(published "$name" 8081)
 }
 
-# ready_ms name started: waits for readiness; prints the milliseconds from `docker run` to ready.
+# ready_ms name: waits for readiness; prints the milliseconds from `docker run` to ready.
 ready_ms() {
   wait_until 90 "$1 becomes ready" answers_200 "$MANAGEMENT/actuator/health/readiness"
-  echo $(( $(now_ms) - $2 ))
+  echo $(( $(now_ms) - STARTED ))
 }
 
 classes_from_the_archive() { docker exec "$1" grep -c 'source: shared objects file (top)' /tmp/class-load.log || true; }
@@ -63,9 +65,9 @@ remove() { docker rm -f "$@" >/dev/null; }
 # A start: ready time, classes from the CDS archive, the heap; the archive must be in use at every heap size.
 check_start() {
   local label=$1; shift
-  local started ready classes
-  started=$(run_proxy "$@")
-  ready=$(ready_ms "$1" "$started")
+  local ready classes
+  run_proxy "$@"
+  ready=$(ready_ms "$1")
   classes=$(classes_from_the_archive "$1")
   record "start to ready, $label: $ready ms; classes from the CDS archive: $classes; $(heap_line "$1")"
   expect "$label: the CDS archive is in use (classes loaded from it)" test "$classes" -gt 1000
@@ -89,9 +91,8 @@ check_runs() {
 
   check_graceful_stop proxy
 
-  local started
-  started=$(run_proxy again -v keyapi-ledger:/data)
-  ready_ms again "$started" >/dev/null
+  run_proxy again -v keyapi-ledger:/data
+  ready_ms again >/dev/null
   expect "a new container on the same volume still counts both credits" \
     contains "$(curl -sS "$API/usage")" '"credits_spent":2'
   remove again
