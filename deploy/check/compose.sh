@@ -40,10 +40,12 @@ check_compose_stack() {
   ports_free
   COMPOSE_STARTED=1
   step "docker compose up --build (keyapi, proxy, prometheus)"
+  docker rmi -f keyapi-proxy:local >/dev/null 2>&1 || true
   local started; started=$(now_ms)
   compose up -d --build keyapi proxy prometheus >"$RUN_DIR/compose-up.log" 2>&1 || { cat "$RUN_DIR/compose-up.log"; fail "compose up"; }
   wait_until 120 "the proxy's healthcheck passes" healthy proxy
-  record "compose, default profile: proxy healthy $(( $(now_ms) - started )) ms after up (image built before)"
+  record "compose, default profile: proxy healthy $(( $(now_ms) - started )) ms after up --build (the build included)"
+  expect "the proxy's image is built once" test "$(grep -c '^Successfully built' "$RUN_DIR/compose-up.log")" = 1
   expect "the KeyAPI stand-in and Prometheus are running" eval 'running keyapi && running prometheus'
   expect "a first request through the published port is a miss" \
     contains "$(http_get http://127.0.0.1:8080/influencers/7288986759428588590/livestreams)" "fwd=miss; stored"
@@ -59,6 +61,8 @@ check_compose_stack() {
   started=$(now_ms)
   compose --profile shared up -d redis proxy-a proxy-b shared-lb >"$RUN_DIR/compose-shared.log" 2>&1 \
     || { cat "$RUN_DIR/compose-shared.log"; fail "compose --profile shared up"; }
+  expect "the shared profile's proxies run that image: nothing is built again" \
+    test "$(grep -c '^Successfully built' "$RUN_DIR/compose-shared.log")" = 0
   local first; first=$(http_status http://127.0.0.1:8180/influencers/7288986759428588590/livestreams?page=2)
   record "compose, shared profile: up returned after $(( $(now_ms) - started )) ms, both proxies healthy; first answer through NGINX: $first"
   expect "the very first request through the load balancer is answered, not a 502" test "$first" = 200
