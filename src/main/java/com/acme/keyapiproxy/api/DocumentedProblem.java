@@ -8,7 +8,8 @@ enum DocumentedProblem {
 
 	INVALID_USER_ID(400, "invalid_user_id", "userId is not 1 to 20 ASCII digits; KeyAPI is not called"),
 
-	INVALID_PAGE(400, "invalid_page", "page is not an ASCII decimal from 1 to 100000 given once; KeyAPI is not called"),
+	INVALID_PAGE(400, "invalid_page",
+			"page is not an ASCII decimal from 1 to 100000 given once; KeyAPI is not called"),
 
 	INVALID_SIZE(400, "invalid_size", "size is not an ASCII decimal from 1 to 10 given once; KeyAPI is not called"),
 
@@ -50,9 +51,11 @@ enum DocumentedProblem {
 
 	UPSTREAM_TIMEOUT(504, "upstream_timeout", "KeyAPI was too slow on every attempt"),
 
-	NOT_CACHED(504, "not_cached", "nothing is cached for the page and the request may not spend (only-if-cached, HEAD)"),
+	NOT_CACHED(504, "not_cached",
+			"nothing is cached for the page and the request may not spend (only-if-cached, HEAD)"),
 
-	HTTP_VERSION_NOT_SUPPORTED(505, "http_version_not_supported", "the request line names an HTTP version other than 1.x");
+	HTTP_VERSION_NOT_SUPPORTED(505, "http_version_not_supported",
+			"the request line names an HTTP version other than 1.0 or 1.1");
 
 	private final int status;
 
