@@ -115,13 +115,14 @@ public final class DocumentedResponses {
 	private Optional<Documented> responseFor(ObservedResponse response, List<String> violations) {
 		String template = pathTemplateOf(response.path());
 		if (template == null) {
-			return componentResponse("NotFound", response, "no documented path matches " + response.path(),
-					violations);
+			// A method no path answers (TRACE) is refused as such wherever it is sent.
+			return componentResponse(List.of("NotFound", "MethodNotAllowed"), response,
+					"no documented path matches " + response.path(), violations);
 		}
 		String operationPointer = "/paths/" + escape(template) + "/" + response.method().toLowerCase(Locale.ROOT);
 		JsonNode operation = this.document.at(operationPointer);
 		if (operation.isMissingNode()) {
-			return componentResponse("MethodNotAllowed", response,
+			return componentResponse(List.of("MethodNotAllowed"), response,
 					response.method() + " is not documented for " + template, violations);
 		}
 		JsonNode responses = operation.get("responses");
@@ -136,17 +137,22 @@ public final class DocumentedResponses {
 		return Optional.empty();
 	}
 
-	private Optional<Documented> componentResponse(String name, ObservedResponse response, String why,
+	/** One of the description's reusable problem responses, chosen by the status it documents. */
+	private Optional<Documented> componentResponse(List<String> names, ObservedResponse response, String why,
 			List<String> violations) {
-		Documented component = resolve("/components/responses/" + name);
-		JsonNode statusSchema = component.response().at("/content/application~1problem+json/schema/allOf/1");
-		int expected = statusSchema.at("/properties/status/const").asInt();
-		if (response.status() != expected) {
-			violations.add(why + ", so it must answer " + expected + " (components.responses." + name + "), not "
-					+ response.status());
-			return Optional.empty();
+		List<String> allowed = new ArrayList<>();
+		for (String name : names) {
+			Documented component = resolve("/components/responses/" + name);
+			int status = component.response()
+				.at("/content/application~1problem+json/schema/allOf/1/properties/status/const")
+				.asInt();
+			if (response.status() == status) {
+				return Optional.of(component);
+			}
+			allowed.add(status + " (components.responses." + name + ")");
 		}
-		return Optional.of(component);
+		violations.add(why + ", so it must answer " + String.join(" or ", allowed) + ", not " + response.status());
+		return Optional.empty();
 	}
 
 	private void checkHeaders(ObservedResponse response, Documented documented, List<String> violations) {
@@ -189,6 +195,10 @@ public final class DocumentedResponses {
 		if (contentType.isEmpty() || !content.has(contentType.get())) {
 			violations.add("content type " + contentType.orElse("(none)") + " is not documented (documented: "
 					+ String.join(", ", content.propertyNames()) + ")");
+			return;
+		}
+		if (response.body().isBlank()) {
+			violations.add("no body is sent where one is documented (" + contentType.get() + ")");
 			return;
 		}
 		JsonNode body;

@@ -92,6 +92,9 @@ class DocumentedResponsesTests {
 		assertThat(this.description.violations(html)).anySatisfy(
 				(violation) -> assertThat(violation).startsWith("content type text/html is not documented"));
 
+		assertThat(this.description.violations(page(200, "")))
+			.containsExactly("no body is sent where one is documented (application/json)");
+
 		ObservedResponse notModified = page(304, "{}");
 		notModified.headers().remove("content-type");
 		assertThat(this.description.violations(notModified))
@@ -104,7 +107,12 @@ class DocumentedResponsesTests {
 		assertThat(this.description.violations(problem("POST", "/usage", 405, "method_not_allowed"))).isEmpty();
 		assertThat(this.description.violations(problem("GET", "/nowhere", 400, "invalid_request")))
 			.containsExactly("no documented path matches /nowhere, so it must answer 404 "
-					+ "(components.responses.NotFound), not 400");
+					+ "(components.responses.NotFound) or 405 (components.responses.MethodNotAllowed), not 400");
+		assertThat(this.description.violations(problem("TRACE", "/", 405, "method_not_allowed"))).isEmpty();
+		assertThat(this.description.violations(problem("PUT", "/usage", 404, "not_found"))).singleElement(
+				InstanceOfAssertFactories.STRING)
+			.isEqualTo("PUT is not documented for /usage, so it must answer 405 "
+					+ "(components.responses.MethodNotAllowed), not 404");
 	}
 
 	@Test
