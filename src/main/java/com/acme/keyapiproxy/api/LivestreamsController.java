@@ -5,10 +5,10 @@ import java.util.concurrent.CompletableFuture;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.enums.ParameterIn;
-import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import org.jspecify.annotations.Nullable;
 
@@ -31,7 +31,10 @@ import com.acme.keyapiproxy.teams.Teams;
  * (answered asynchronously, so a waiting miss holds no request thread).
  */
 @RestController
+@Tag(name = LivestreamsController.TAG)
 class LivestreamsController {
+
+	static final String TAG = "livestreams";
 
 	private final LivestreamPages pages;
 
@@ -42,6 +45,7 @@ class LivestreamsController {
 		this.teams = teams;
 	}
 
+	// Response headers, 304, every problem answer, security and HEAD: ApiDescription.
 	@Operation(summary = "An influencer's livestream history, one page",
 			description = "Answered from the cache whenever it can be; a miss costs the caller's team one credit "
 					+ "(a page spanning two KeyAPI pages of ten, two).")
@@ -52,32 +56,19 @@ class LivestreamsController {
 	@Parameter(name = "size", in = ParameterIn.QUERY, description = "1 to 10; given once, ASCII digits",
 			schema = @Schema(type = "integer", minimum = "1", maximum = "10", defaultValue = "10"))
 	@Parameter(name = "Cache-Control", in = ParameterIn.HEADER,
-			description = "no-cache (refetch, costs a credit), max-age=N, only-if-cached (never spend)")
-	@Parameter(name = "If-None-Match", in = ParameterIn.HEADER, description = "the ETag of a copy: 304 when current")
-	@Parameter(name = "Authorization", in = ParameterIn.HEADER,
-			description = "Bearer <team token>; required when teams are configured")
+			description = "`no-cache` (refetch; costs a credit), `max-age=N` (a page older than N seconds is "
+					+ "refetched), `only-if-cached` (never spend: 504 not_cached when nothing is cached)",
+			schema = @Schema(type = "string", example = "max-age=3600"))
+	@Parameter(name = "If-None-Match", in = ParameterIn.HEADER,
+			description = "the ETag of a copy the caller holds: 304 when it is current",
+			schema = @Schema(type = "string", example = "\"5f1c0ffee\""))
+	@Parameter(name = "Priority", in = ParameterIn.HEADER,
+			description = "RFC 9218 urgency `u=0` to `u=7` (default 3): orders the team's own misses waiting for "
+					+ "upstream slots, never ahead of other teams' fair share",
+			schema = @Schema(type = "string", example = "u=1"))
 	@ApiResponse(responseCode = "200", description = "The page",
 			content = @Content(mediaType = "application/json",
-					schema = @Schema(implementation = LivestreamsPageDocument.class)),
-			headers = { @Header(name = "Cache-Status", description = "RFC 9211, cache keyapi-proxy: hit; ttl=N | "
-					+ "fwd=miss; stored | fwd=miss; collapsed | hit; fwd=stale | fwd=request"),
-					@Header(name = "Age", description = "seconds since KeyAPI gave it"),
-					@Header(name = "ETag", description = "strong, of the body"),
-					@Header(name = "Cache-Control", description = "private, max-age=<remaining freshness>"),
-					@Header(name = "Credits-Charged", description = "what this answer cost the caller's team: 0, 1 or 2") })
-	@ApiResponse(responseCode = "304", description = "If-None-Match names the current ETag")
-	@ApiResponse(responseCode = "400", description = "invalid_user_id, invalid_page or invalid_size (KeyAPI not called)",
-			content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDocument.class)))
-	@ApiResponse(responseCode = "401", description = "unauthenticated",
-			content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDocument.class)))
-	@ApiResponse(responseCode = "429", description = "team_budget_exhausted or organisation_budget_exhausted; Retry-After to the next month (UTC)",
-			content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDocument.class)))
-	@ApiResponse(responseCode = "502", description = "upstream_bad_response or upstream_auth_failed",
-			content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDocument.class)))
-	@ApiResponse(responseCode = "503", description = "upstream_unavailable, upstream_busy or upstream_quota_exhausted; Retry-After set",
-			content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDocument.class)))
-	@ApiResponse(responseCode = "504", description = "upstream_timeout, or not_cached for only-if-cached",
-			content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDocument.class)))
+					schema = @Schema(implementation = LivestreamsPageDocument.class)))
 	@GetMapping("/influencers/{userId}/livestreams")
 	CompletableFuture<ResponseEntity<byte[]>> livestreams(@PathVariable @Parameter(hidden = true) String userId,
 			@Parameter(hidden = true) HttpServletRequest request) {

@@ -5,6 +5,7 @@ import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpHeaders;
@@ -18,7 +19,10 @@ import com.acme.keyapiproxy.teams.Teams;
 
 /** {@code GET /usage}: the calling team's spend in the current month, and the organisation's. */
 @RestController
+@Tag(name = UsageController.TAG)
 class UsageController {
+
+	static final String TAG = "usage";
 
 	private final Budget budget;
 
@@ -29,13 +33,13 @@ class UsageController {
 		this.teams = teams;
 	}
 
-	@Operation(summary = "The calling team's credit spend this month (UTC), and the organisation's")
-	@ApiResponse(responseCode = "200", description = "credits_limit and credits_remaining are null when unlimited")
-	@ApiResponse(responseCode = "401", description = "unauthenticated",
-			content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDocument.class)))
+	@Operation(summary = "The calling team's credit spend this month (UTC), and the organisation's",
+			description = "Costs nothing. Limits and what remains are null when unlimited.")
+	@ApiResponse(responseCode = "200", description = "The spend",
+			content = @Content(mediaType = "application/json", schema = @Schema(implementation = UsageDocument.class)))
 	@GetMapping("/usage")
 	Usage usage(@RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) @Parameter(
-			description = "Bearer <team token>; required when teams are configured") @Nullable String authorization) {
+			hidden = true) @Nullable String authorization) {
 		return this.budget.usage(this.teams.identify(authorization));
 	}
 

@@ -10,7 +10,11 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Real HTTP to the running proxy (no mocks in between), for what a calling service would see. */
+/**
+ * Real HTTP to the running proxy (no mocks in between), for what a calling service would see. Every answer from the
+ * API port is checked against docs/openapi.yaml ({@link DocumentedResponses}): a test that receives an answer the
+ * description does not document fails, naming what drifted.
+ */
 public final class ProxyClient {
 
 	private static final HttpClient HTTP = HttpClient.newBuilder()
@@ -28,12 +32,12 @@ public final class ProxyClient {
 	}
 
 	public HttpResponse<String> get(String path, String... headers) {
-		return send(HttpRequest.newBuilder(URI.create(this.apiBase + path)), headers);
+		return documented(send(HttpRequest.newBuilder(URI.create(this.apiBase + path)), headers));
 	}
 
 	public HttpResponse<String> request(String method, String path) {
-		return send(HttpRequest.newBuilder(URI.create(this.apiBase + path))
-			.method(method, HttpRequest.BodyPublishers.noBody()));
+		return documented(send(HttpRequest.newBuilder(URI.create(this.apiBase + path))
+			.method(method, HttpRequest.BodyPublishers.noBody())));
 	}
 
 	public HttpResponse<String> management(String path) {
@@ -62,6 +66,11 @@ public final class ProxyClient {
 			}
 		}
 		return total;
+	}
+
+	private static HttpResponse<String> documented(HttpResponse<String> answer) {
+		DocumentedResponses.checkedIn().assertDocuments(ObservedResponse.of(answer));
+		return answer;
 	}
 
 	private static HttpResponse<String> send(HttpRequest.Builder request, String... headers) {
