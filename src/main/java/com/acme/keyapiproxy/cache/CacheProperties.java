@@ -4,6 +4,8 @@ import java.time.Duration;
 
 import jakarta.validation.constraints.NotNull;
 
+import org.hibernate.validator.constraints.time.DurationMin;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -16,6 +18,7 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("proxy.cache")
-public record CacheProperties(@DefaultValue("6h") @NotNull Duration ttl, @DefaultValue("7d") @NotNull Duration staleTtl,
+public record CacheProperties(@DefaultValue("6h") @NotNull @DurationMin(nanos = 1, message = "must be a positive duration") Duration ttl,
+		@DefaultValue("7d") @NotNull @DurationMin(nanos = 1, message = "must be a positive duration") Duration staleTtl,
 		@DefaultValue("256MB") @NotNull DataSize maxSize) {
 }

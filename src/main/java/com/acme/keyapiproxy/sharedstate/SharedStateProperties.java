@@ -5,6 +5,8 @@ import java.time.Duration;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 
+import org.hibernate.validator.constraints.time.DurationMin;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -18,7 +20,7 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("proxy.shared")
 public record SharedStateProperties(@DefaultValue("keyapi-proxy:") @NotBlank String keyPrefix,
-		@DefaultValue("5s") @NotNull Duration leaseTtl) {
+		@DefaultValue("5s") @NotNull @DurationMin(nanos = 1, message = "must be a positive duration") Duration leaseTtl) {
 
 	/** The Redis key of one piece of shared state. */
 	public String key(String name) {

@@ -10,6 +10,8 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
 
+import org.hibernate.validator.constraints.time.DurationMin;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -29,9 +31,9 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("keyapi")
 public record KeyApiProperties(@DefaultValue("https://api.keyapi.ai") @NotNull URI baseUrl,
 		@NotBlank(message = "is not set: export KEYAPI_API_KEY=<your KeyAPI key> (or run locally with 'mvn spring-boot:test-run')") String apiKey,
-		@DefaultValue("10s") @NotNull Duration timeout, @DefaultValue @Valid RateLimit rateLimit,
+		@DefaultValue("10s") @NotNull @DurationMin(nanos = 1, message = "must be a positive duration") Duration timeout, @DefaultValue @Valid RateLimit rateLimit,
 		@DefaultValue @Valid Retry retry, @DefaultValue @Valid CircuitBreaker circuitBreaker,
-		@DefaultValue("5m") @NotNull Duration quotaCooldown) {
+		@DefaultValue("5m") @NotNull @DurationMin(nanos = 1, message = "must be a positive duration") Duration quotaCooldown) {
 
 	/** The longest one attempt holds the send gate: its timeout, and a second for the report of its write. */
 	public Duration longestSend() {
@@ -55,7 +57,7 @@ public record KeyApiProperties(@DefaultValue("https://api.keyapi.ai") @NotNull U
 	public record RateLimit(
 			@DefaultValue("5") @Positive @Max(value = MAX_QPS,
 					message = "is above " + MAX_QPS + ", the highest rate this proxy can pace evenly") double qps,
-			@DefaultValue("5s") @NotNull Duration maxWait) {
+			@DefaultValue("5s") @NotNull @DurationMin(nanos = 1, message = "must be a positive duration") Duration maxWait) {
 
 		/** The highest qps whose requests this proxy delivers within 5 % of it, evenly spaced (bench/pacing.sh). */
 		public static final long MAX_QPS = 50;
@@ -73,7 +75,16 @@ public record KeyApiProperties(@DefaultValue("https://api.keyapi.ai") @NotNull U
 	 * @param maxBackoff longest wait between attempts, a vendor Retry-After included
 	 */
 	public record Retry(@DefaultValue("3") @Min(1) @Max(10) int maxAttempts,
-			@DefaultValue("200ms") @NotNull Duration initialBackoff, @DefaultValue("5s") @NotNull Duration maxBackoff) {
+			@DefaultValue("200ms") @NotNull @DurationMin(nanos = 1, message = "must be a positive duration") Duration initialBackoff,
+			@DefaultValue("5s") @NotNull @DurationMin(nanos = 1, message = "must be a positive duration") Duration maxBackoff) {
+
+		public Retry {
+			if (initialBackoff != null && maxBackoff != null && initialBackoff.compareTo(maxBackoff) > 0) {
+				throw new IllegalArgumentException("keyapi.retry.initial-backoff (" + initialBackoff
+						+ ") is above keyapi.retry.max-backoff (" + maxBackoff + "): the first wait cannot exceed the longest");
+			}
+		}
+
 	}
 
 	/**
@@ -84,7 +95,7 @@ public record KeyApiProperties(@DefaultValue("https://api.keyapi.ai") @NotNull U
 	 */
 	public record CircuitBreaker(@DefaultValue("50") @Min(1) @Max(100) int failureRate,
 			@DefaultValue("20") @Min(1) int window, @DefaultValue("10") @Min(1) int minimumCalls,
-			@DefaultValue("30s") @NotNull Duration openFor) {
+			@DefaultValue("30s") @NotNull @DurationMin(nanos = 1, message = "must be a positive duration") Duration openFor) {
 	}
 
 	@Override
