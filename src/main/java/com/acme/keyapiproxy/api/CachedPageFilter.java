@@ -70,8 +70,7 @@ final class CachedPageFilter implements Filter {
 		}
 		try {
 			this.teams.identify(request.getHeader("Authorization"));
-			PageQuery query = PageQuery.parse(userId, request.getParameterValues("page"),
-					request.getParameterValues("size"));
+			PageQuery query = PageQuery.of(userId, request);
 			return this.pages.freshFromCache(query.request());
 		}
 		catch (Unauthenticated | InvalidInput ex) {

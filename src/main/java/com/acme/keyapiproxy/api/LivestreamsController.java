@@ -82,8 +82,7 @@ class LivestreamsController {
 	CompletableFuture<ResponseEntity<byte[]>> livestreams(@PathVariable @Parameter(hidden = true) String userId,
 			@Parameter(hidden = true) HttpServletRequest request) {
 		Team team = this.teams.identify(request.getHeader(HttpHeaders.AUTHORIZATION));
-		PageQuery query = PageQuery.parse(userId, request.getParameterValues("page"),
-				request.getParameterValues("size"));
+		PageQuery query = PageQuery.of(userId, request);
 		CacheDirectives directives = RequestCacheControl.parse(request.getHeaders(HttpHeaders.CACHE_CONTROL));
 		String ifNoneMatch = request.getHeader(HttpHeaders.IF_NONE_MATCH);
 		return this.pages.answer(query.request(), directives, team).thenApply((answer) -> respond(answer, ifNoneMatch));
