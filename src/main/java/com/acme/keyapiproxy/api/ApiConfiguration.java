@@ -1,5 +1,10 @@
 package com.acme.keyapiproxy.api;
 
+import org.apache.catalina.Host;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -19,6 +24,14 @@ class ApiConfiguration {
 		registration.addUrlPatterns("/influencers/*");
 		registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
 		return registration;
+	}
+
+	/** Tomcat's own refusals (before any filter runs) as problems, in place of its HTML error page. */
+	@Bean
+	WebServerFactoryCustomizer<TomcatServletWebServerFactory> problemReportValve(JsonMapper json) {
+		// Boot's customizer (order 0) adds its ErrorReportValve in a context customizer; this one is added after it.
+		return (factory) -> factory
+			.addContextCustomizers((context) -> ProblemReportValve.replaceOn((Host) context.getParent(), json));
 	}
 
 }

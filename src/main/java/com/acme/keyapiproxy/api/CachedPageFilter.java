@@ -17,11 +17,11 @@ import com.acme.keyapiproxy.teams.Teams;
 import com.acme.keyapiproxy.teams.Unauthenticated;
 
 /**
- * Answers cache hits before the DispatcherServlet: a plain {@code GET} from a known team for a fresh stored page,
- * without cache directives, is written straight from the bytes and tag prepared when the page was stored (or answered 304). This is
- * the shortest path the servlet stack offers; everything else (misses, directives, unknown callers, invalid input) falls through to
- * {@link LivestreamsController}. It bypasses {@code http.server.requests}, which is why hits are counted by
- * {@code keyapi_proxy_cache_requests_total}.
+ * Answers cache hits before the DispatcherServlet: a plain {@code GET} (or {@code HEAD}, headers only) from a known
+ * team for a fresh stored page, without cache directives, is written straight from the bytes and tag prepared when
+ * the page was stored (or answered 304). This is the shortest path the servlet stack offers; everything else (misses,
+ * directives, unknown callers, invalid input) falls through to {@link LivestreamsController}. It bypasses
+ * {@code http.server.requests}, which is why hits are counted by {@code keyapi_proxy_cache_requests_total}.
  */
 final class CachedPageFilter implements Filter {
 
@@ -57,11 +57,14 @@ final class CachedPageFilter implements Filter {
 		response.setStatus(HttpServletResponse.SC_OK);
 		response.setContentType("application/json");
 		response.setContentLength(body.length);
-		response.getOutputStream().write(body);
+		if (!"HEAD".equals(request.getMethod())) {
+			response.getOutputStream().write(body);
+		}
 	}
 
 	private @Nullable Answer freshHit(HttpServletRequest request) {
-		if (!"GET".equals(request.getMethod()) || request.getHeader("Cache-Control") != null) {
+		String method = request.getMethod();
+		if (!("GET".equals(method) || "HEAD".equals(method)) || request.getHeader("Cache-Control") != null) {
 			return null;
 		}
 		String userId = userIdIn(request.getRequestURI());
@@ -70,8 +73,7 @@ final class CachedPageFilter implements Filter {
 		}
 		try {
 			this.teams.identify(request.getHeader("Authorization"));
-			PageQuery query = PageQuery.parse(userId, request.getParameterValues("page"),
-					request.getParameterValues("size"));
+			PageQuery query = PageQuery.of(userId, request);
 			return this.pages.freshFromCache(query.request());
 		}
 		catch (Unauthenticated | InvalidInput ex) {

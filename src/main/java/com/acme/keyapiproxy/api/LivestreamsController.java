@@ -13,6 +13,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -73,9 +74,11 @@ class LivestreamsController {
 	CompletableFuture<ResponseEntity<byte[]>> livestreams(@PathVariable @Parameter(hidden = true) String userId,
 			@Parameter(hidden = true) HttpServletRequest request) {
 		Team team = this.teams.identify(request.getHeader(HttpHeaders.AUTHORIZATION));
-		PageQuery query = PageQuery.parse(userId, request.getParameterValues("page"),
-				request.getParameterValues("size"));
-		CacheDirectives directives = RequestCacheControl.parse(request.getHeaders(HttpHeaders.CACHE_CONTROL));
+		PageQuery query = PageQuery.of(userId, request);
+		// HEAD never spends: it answers what a fresh stored page would, or 504 not_cached as only-if-cached does
+		// (headers only, as HEAD has no body), whatever Cache-Control asks.
+		CacheDirectives directives = HttpMethod.HEAD.matches(request.getMethod()) ? CacheDirectives.ONLY_IF_CACHED
+				: RequestCacheControl.parse(request.getHeaders(HttpHeaders.CACHE_CONTROL));
 		String ifNoneMatch = request.getHeader(HttpHeaders.IF_NONE_MATCH);
 		return this.pages.answer(query.request(), directives, team).thenApply((answer) -> respond(answer, ifNoneMatch));
 	}

@@ -2,8 +2,8 @@ package com.acme.keyapiproxy.api;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.Locale;
 
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,11 +43,15 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
 
 	private static final Logger log = LoggerFactory.getLogger(ProblemResponses.class);
 
-	private static final String TYPE_PREFIX = "urn:keyapi-proxy:problem:";
-
 	@ExceptionHandler
 	ResponseEntity<Object> invalidInput(InvalidInput ex) {
 		return problem(HttpStatus.BAD_REQUEST, ex.code(), ex.getMessage(), null);
+	}
+
+	/** A read of the query string that {@link PageQuery} did not make: the caller's mistake all the same. */
+	@ExceptionHandler
+	ResponseEntity<Object> malformedQuery(InvalidParameterException ex) {
+		return problem(HttpStatus.BAD_REQUEST, "invalid_request", PageQuery.MALFORMED_QUERY, null);
 	}
 
 	@ExceptionHandler
@@ -136,8 +140,8 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
 			HttpHeaders headers, HttpStatusCode statusCode, WebRequest request) {
 		ProblemDetail problem = (body instanceof ProblemDetail detail) ? detail
 				: ProblemDetail.forStatusAndDetail(statusCode, ex.getMessage());
-		String code = codeFor(statusCode);
-		problem.setType(URI.create(TYPE_PREFIX + code));
+		String code = Problem.codeFor(statusCode.value());
+		problem.setType(URI.create(Problem.TYPE_PREFIX + code));
 		problem.setProperty("code", code);
 		HttpHeaders problemHeaders = new HttpHeaders();
 		problemHeaders.putAll(headers);
@@ -145,21 +149,10 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
 		return new ResponseEntity<>(problem, problemHeaders, statusCode);
 	}
 
-	private static String codeFor(HttpStatusCode statusCode) {
-		return switch (statusCode.value()) {
-			case 404 -> "not_found";
-			case 405 -> "method_not_allowed";
-			default -> {
-				HttpStatus status = HttpStatus.resolve(statusCode.value());
-				yield (status != null) ? status.name().toLowerCase(Locale.ROOT) : "http_" + statusCode.value();
-			}
-		};
-	}
-
 	static ResponseEntity<Object> problem(HttpStatus status, String code, @Nullable String detail,
 			@Nullable Duration retryAfter) {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-		problem.setType(URI.create(TYPE_PREFIX + code));
+		problem.setType(URI.create(Problem.TYPE_PREFIX + code));
 		problem.setProperty("code", code);
 		HttpHeaders headers = new HttpHeaders();
 		headers.setContentType(MediaType.APPLICATION_PROBLEM_JSON);

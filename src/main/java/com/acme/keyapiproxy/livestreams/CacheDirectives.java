@@ -13,6 +13,8 @@ public record CacheDirectives(boolean noCache, @Nullable Long maxAgeSeconds, boo
 
 	public static final CacheDirectives NONE = new CacheDirectives(false, null, false);
 
+	public static final CacheDirectives ONLY_IF_CACHED = new CacheDirectives(false, null, true);
+
 	/** Whether the caller asked for a refetch the cache would not otherwise make. */
 	boolean asksForRefetch() {
 		return this.noCache || this.maxAgeSeconds != null;

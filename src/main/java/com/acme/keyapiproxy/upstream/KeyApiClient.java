@@ -207,10 +207,12 @@ public class KeyApiClient implements DisposableBean {
 	}
 
 	/** What an operator wants to see of KeyAPI's state on {@code /actuator/health}: none of it is a secret. */
-	Map<String, Object> state() {
-		Map<String, Object> state = new LinkedHashMap<>();
+	Map<String, @Nullable Object> state() {
+		Map<String, @Nullable Object> state = new LinkedHashMap<>();
 		state.put("circuitBreaker", this.circuitBreaker.getState().name());
-		state.put("quotaExhaustedUntil", String.valueOf(this.quotaCooldown.coolingUntil()));
+		Instant coolingUntil = this.quotaCooldown.coolingUntil();
+		// A timestamp, or JSON null when KeyAPI's quota is not known to be spent (never the string "null").
+		state.put("quotaExhaustedUntil", (coolingUntil != null) ? coolingUntil.toString() : null);
 		state.put("upstreamQueueSeconds", this.slots.queueDrainsIn().toMillis() / 1000.0);
 		state.put("upstreamRate", this.slots.ratePerSecond());
 		return state;

@@ -86,14 +86,16 @@ class WhenKeyApiFailsTests extends ClockedProxyIntegrationTest {
 		assertThat(stale.headers().firstValue("Cache-Status")).hasValue("keyapi-proxy; hit; fwd=stale");
 		assertThat(keyApi.findAll(getRequestedFor(urlPathEqualTo(KeyApiStubs.PATH)))).as("only the first 402")
 			.hasSize(3);
-		assertThat(healthOfKeyApi().get("quotaExhaustedUntil").asString())
-			.isEqualTo(tripped.plus(Duration.ofMinutes(5)).toString());
+		JsonNode cooldown = healthOfKeyApi().get("quotaExhaustedUntil");
+		assertThat(cooldown.isString()).as("a timestamp: %s", cooldown).isTrue();
+		assertThat(cooldown.asString()).isEqualTo(tripped.plus(Duration.ofMinutes(5)).toString());
 
 		CLOCK.advance(Duration.ofMinutes(5));
 		keyApi.stubFor(KeyApiStubs.anyLivestreams().willReturn(KeyApiStubs.itemsOfSize(1)));
 		assertThat(this.proxy.get("/influencers/52004/livestreams").statusCode()).as("the probe").isEqualTo(200);
 		assertThat(this.proxy.get("/influencers/52005/livestreams").statusCode()).isEqualTo(200);
-		assertThat(healthOfKeyApi().get("quotaExhaustedUntil").asString()).isEqualTo("null");
+		JsonNode noCooldown = healthOfKeyApi().get("quotaExhaustedUntil");
+		assertThat(noCooldown.isNull()).as("JSON null, not the string \"null\": %s", noCooldown).isTrue();
 	}
 
 	@Test
@@ -114,6 +116,17 @@ class WhenKeyApiFailsTests extends ClockedProxyIntegrationTest {
 		assertThat(this.proxy.asOperator("DELETE", "/actuator/pagecache").statusCode()).isEqualTo(200);
 		assertThat(this.proxy.get("/influencers/53002/livestreams").headers().firstValue("Cache-Status"))
 			.hasValue("keyapi-proxy; fwd=miss; stored");
+	}
+
+	@Test
+	void keyApisHealthDetailsAreTypedJson() {
+		JsonNode details = healthOfKeyApi();
+
+		assertThat(details.get("circuitBreaker").isString()).as("circuitBreaker: %s", details).isTrue();
+		assertThat(details.has("quotaExhaustedUntil")).as("present even when no cooldown runs: %s", details).isTrue();
+		assertThat(details.get("quotaExhaustedUntil").isNull()).as("quotaExhaustedUntil: %s", details).isTrue();
+		assertThat(details.get("upstreamQueueSeconds").isNumber()).as("upstreamQueueSeconds: %s", details).isTrue();
+		assertThat(details.get("upstreamRate").isNumber()).as("upstreamRate: %s", details).isTrue();
 	}
 
 	@Test

@@ -20,11 +20,13 @@ public final class ColdProxy implements AutoCloseable {
 
 	private final ProxyClient client;
 
+	private final int port;
+
 	private ColdProxy(ConfigurableApplicationContext context) {
 		this.context = context;
-		int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+		this.port = ((WebServerApplicationContext) context).getWebServer().getPort();
 		int managementPort = Integer.parseInt(context.getEnvironment().getProperty("local.management.port"));
-		this.client = new ProxyClient(port, managementPort);
+		this.client = new ProxyClient(this.port, managementPort);
 	}
 
 	/** Starts a proxy in front of {@code keyApiBaseUrl}, with these properties ({@code name=value}) on top. */
@@ -40,6 +42,11 @@ public final class ColdProxy implements AutoCloseable {
 
 	public ProxyClient client() {
 		return this.client;
+	}
+
+	/** The API port, for what {@link ProxyClient} cannot send ({@link RawHttp}). */
+	public int port() {
+		return this.port;
 	}
 
 	@Override

@@ -35,9 +35,9 @@ public final class ProxyClient {
 		return documented(send(HttpRequest.newBuilder(URI.create(this.apiBase + path)), headers));
 	}
 
-	public HttpResponse<String> request(String method, String path) {
+	public HttpResponse<String> request(String method, String path, String... headers) {
 		return documented(send(HttpRequest.newBuilder(URI.create(this.apiBase + path))
-			.method(method, HttpRequest.BodyPublishers.noBody())));
+			.method(method, HttpRequest.BodyPublishers.noBody()), headers));
 	}
 
 	public HttpResponse<String> management(String path) {

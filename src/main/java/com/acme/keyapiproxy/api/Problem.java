@@ -1,0 +1,57 @@
+package com.acme.keyapiproxy.api;
+
+import java.util.Locale;
+
+import org.springframework.http.HttpStatus;
+
+/**
+ * An error answer as RFC 9457 problem details, with the {@code code} callers switch on. What the controller's advice
+ * answers through Spring's {@code ProblemDetail}, and what the writers outside Spring MVC (Spring's error path,
+ * Tomcat's refusals) render from this record: the same five fields either way.
+ */
+record Problem(String type, String title, int status, String detail, String code) {
+
+	static final String TYPE_PREFIX = "urn:keyapi-proxy:problem:";
+
+	static Problem of(int status, String code, String detail) {
+		HttpStatus known = HttpStatus.resolve(status);
+		String title = (known != null) ? known.getReasonPhrase() : "HTTP " + status;
+		return new Problem(TYPE_PREFIX + code, title, status, detail, code);
+	}
+
+	/** An error known only by its status: Spring's and Tomcat's own refusals. */
+	static Problem forStatus(int status) {
+		return of(status, codeFor(status), detailFor(status));
+	}
+
+	private static String detailFor(int status) {
+		return switch (status) {
+			case 400 -> "The request is malformed (its request line, a header or the query string): it was not processed";
+			case 404 -> "Nothing is served at this path";
+			case 405 -> "This method is not allowed here";
+			case 500 -> "The proxy failed unexpectedly";
+			default -> {
+				HttpStatus known = HttpStatus.resolve(status);
+				yield (known != null) ? known.getReasonPhrase() : "HTTP " + status;
+			}
+		};
+	}
+
+	static String codeFor(int status) {
+		return switch (status) {
+			case 400 -> "invalid_request";
+			case 401 -> "unauthenticated";
+			case 404 -> "not_found";
+			case 405 -> "method_not_allowed";
+			case 406 -> "not_acceptable";
+			case 413, 414, 431 -> "request_too_large";
+			case 500 -> "internal_error";
+			case 505 -> "http_version_not_supported";
+			default -> {
+				HttpStatus known = HttpStatus.resolve(status);
+				yield (known != null) ? known.name().toLowerCase(Locale.ROOT) : "http_" + status;
+			}
+		};
+	}
+
+}
