@@ -1,6 +1,5 @@
 package com.acme.keyapiproxy.api;
 
-import org.apache.catalina.Host;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
@@ -30,8 +29,7 @@ class ApiConfiguration {
 	@Bean
 	WebServerFactoryCustomizer<TomcatServletWebServerFactory> problemReportValve(JsonMapper json) {
 		// Boot's customizer (order 0) adds its ErrorReportValve in a context customizer; this one is added after it.
-		return (factory) -> factory
-			.addContextCustomizers((context) -> ProblemReportValve.replaceOn((Host) context.getParent(), json));
+		return ProblemReportValve.onEveryHost(json);
 	}
 
 }

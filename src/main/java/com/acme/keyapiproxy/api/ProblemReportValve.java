@@ -18,6 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.http.MediaType;
 
 /**
@@ -43,11 +45,16 @@ final class ProblemReportValve extends ErrorReportValve {
 		this.json = json;
 	}
 
+	/** Puts the valve on the host of every server the factory makes (after Boot's customizer has added its own). */
+	static WebServerFactoryCustomizer<TomcatServletWebServerFactory> onEveryHost(JsonMapper json) {
+		return (factory) -> factory.addContextCustomizers((context) -> replaceOn((Host) context.getParent(), json));
+	}
+
 	/**
 	 * Puts the valve on the host in place of any {@link ErrorReportValve} (Boot adds one), and names its class as
 	 * the host's error report valve, so that the host's start does not add Tomcat's HTML one back.
 	 */
-	static void replaceOn(Host host, JsonMapper json) {
+	private static void replaceOn(Host host, JsonMapper json) {
 		for (Valve valve : host.getPipeline().getValves()) {
 			if (valve instanceof ErrorReportValve) {
 				host.getPipeline().removeValve(valve);

@@ -13,6 +13,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import com.acme.keyapiproxy.support.KeyApiStubs;
@@ -41,6 +42,9 @@ class MalformedRequestsTests extends ProxyIntegrationTest {
 
 	@LocalServerPort
 	private int port;
+
+	@LocalManagementPort
+	private int managementPort;
 
 	private RawHttp raw;
 
@@ -111,6 +115,28 @@ class MalformedRequestsTests extends ProxyIntegrationTest {
 		assertThat(problem.get("code").asString()).isEqualTo(code);
 		keyApi.verify(0, anyRequestedFor(anyUrl()));
 		assertThat(output.getAll()).doesNotContainPattern("(?m)^\\S+\\s+ERROR\\s").doesNotContain("never-logged");
+	}
+
+	/** The management server is a Tomcat of its own (its own port), with the same refusals. */
+	static Stream<Arguments> malformedForTheManagementPort() {
+		return Stream.of(
+				refused("an HTTP/2.0 request line", request("GET /actuator/health HTTP/2.0"), 505,
+						"http_version_not_supported"),
+				refused("a raw NUL in the path", request("GET /actuator/\u0000health HTTP/1.1"), 400, "invalid_request"),
+				refused("200 header fields", request("GET /actuator/health HTTP/1.1", headers(200)), 431,
+						"request_too_large"),
+				refused("an over-long path", get("/actuator/" + "h".repeat(9000)), 414, "request_too_large"))
+			.flatMap((cases) -> cases);
+	}
+
+	@ParameterizedTest
+	@MethodSource("malformedForTheManagementPort")
+	void isRefusedOnTheManagementPortWithTheSameProblem(byte[] request, int status, String code) {
+		RawHttp.Response response = new RawHttp(this.managementPort).send(request);
+
+		assertThat(response.status()).as("status of %s", response).isEqualTo(status);
+		assertThat(response.header("Content-Type")).as("%s", response).hasValue("application/problem+json");
+		assertThat(JSON.readTree(response.body()).get("code").asString()).isEqualTo(code);
 	}
 
 	private static Stream<Arguments> refused(String name, byte[] request, int status, String code) {
