@@ -67,6 +67,7 @@ check_compose_stack() {
   record "compose, shared profile: up returned after $(( $(now_ms) - started )) ms, both proxies healthy; first answer through NGINX: $first"
   expect "the very first request through the load balancer is answered, not a 502" test "$first" = 200
   expect "Redis and both replicas report healthy" eval 'healthy redis && healthy proxy-a && healthy proxy-b'
+  expect "a replica's /data tmpfs is writable by the image's user" docker exec "$(container proxy-a)" touch /data/writable
   http_status http://127.0.0.1:8180/influencers/7288986759428588590/livestreams?page=2 >/dev/null
   local a_miss a_hit b_miss b_hit
   a_miss=$(lookups proxy-a miss) a_hit=$(lookups proxy-a hit) b_miss=$(lookups proxy-b miss) b_hit=$(lookups proxy-b hit)
