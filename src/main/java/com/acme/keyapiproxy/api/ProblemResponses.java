@@ -21,6 +21,7 @@ import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 import com.acme.keyapiproxy.budget.BudgetExhausted;
+import com.acme.keyapiproxy.budget.CreditsStillHeld;
 import com.acme.keyapiproxy.budget.OrganisationBudgetExhausted;
 import com.acme.keyapiproxy.livestreams.FailedAfterCharge;
 import com.acme.keyapiproxy.livestreams.NotCached;
@@ -68,6 +69,15 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
 		String code = (ex instanceof OrganisationBudgetExhausted) ? "organisation_budget_exhausted"
 				: "team_budget_exhausted";
 		return problem(HttpStatus.TOO_MANY_REQUESTS, code, ex.getMessage(), ex.untilNextPeriod());
+	}
+
+	/**
+	 * The credits left were all held by fetches in flight for the whole of max-wait: like a slot not free in time,
+	 * and soon over, so not a month-long 429.
+	 */
+	@ExceptionHandler
+	ResponseEntity<Object> creditsStillHeld(CreditsStillHeld ex) {
+		return problem(HttpStatus.SERVICE_UNAVAILABLE, "upstream_busy", ex.getMessage(), ex.retryAfter());
 	}
 
 	@ExceptionHandler

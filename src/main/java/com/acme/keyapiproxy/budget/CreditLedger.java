@@ -1,16 +1,19 @@
 package com.acme.keyapiproxy.budget;
 
 import java.time.YearMonth;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import org.jspecify.annotations.Nullable;
-
 /**
- * What each team spent per month, and the credits held for misses about to be sent. Implementations are thread-safe.
- * A change is visible to {@link #spentIn} at once; it survives a crash of the process once {@link #awaitDurable} has
- * returned for it. Holds are counted against the allowances but are not spent, and a crash forgets them: a miss's
- * credit is held while it waits in line and spent (durably) just before it is sent.
+ * What each team spent per month, and the credits of misses in flight. Implementations are thread-safe. A change is
+ * visible to {@link #spentIn} at once; it survives a crash of the process once {@link #awaitDurable} has returned for
+ * it.
+ * <p>
+ * A miss's credit is {@link #hold held} while it waits in line (counted against the limits, not spent, forgotten by
+ * a crash), {@link #spend spent} (durably) just before it is sent, and {@link #settle settled} when its outcome is
+ * known. Until it is settled it is in flight: it may come back (a failure is refunded), so a limit is exhausted only
+ * when what is left after the fetches in flight is charged.
  */
 interface CreditLedger extends AutoCloseable {
 
@@ -32,23 +35,32 @@ interface CreditLedger extends AutoCloseable {
 	}
 
 	/**
-	 * Holds one credit for a miss of this team unless the organisation or the team has reached its limit, counting
-	 * what is spent and what is held: the check and the hold are one atomic step. A hold is not spent yet, and not
-	 * durable: a crash forgets it.
-	 * @param teamLimit the team's allowance, {@code null} for none
-	 * @param organisationLimit all teams' allowance together, {@code null} for none
-	 * @throws LimitReached naming the organisation when both are reached
+	 * Holds one credit for a miss of this team if every limit allows it ({@link HoldVerdict} states the rule): the
+	 * check and the hold are one atomic step.
+	 * @param limits the limits the team's credits count against, the one to name first when several refuse first
 	 */
-	Hold hold(String team, YearMonth period, @Nullable Long teamLimit, @Nullable Long organisationLimit);
+	HoldVerdict hold(String team, YearMonth period, List<Limit> limits);
 
 	/**
-	 * The held credit becomes a credit spent.
+	 * Returns when a miss told {@link HoldVerdict.AllHeld} may find a credit now (a fetch in flight settled, or credits
+	 * were refunded, since it looked), or at {@code deadlineNanos} ({@link System#nanoTime}) at the latest. It may
+	 * return earlier with nothing changed: the caller asks again.
+	 */
+	void awaitSettling(HoldVerdict.AllHeld verdict, long deadlineNanos) throws InterruptedException;
+
+	/**
+	 * The held credit becomes a credit spent, still in flight until it is settled.
 	 * @return a ticket for {@link #awaitDurable}
 	 */
 	long spend(Hold hold);
 
-	/** The hold ends without spending anything. */
-	void release(Hold hold);
+	/**
+	 * Ends the miss, in one step: its credit is no longer in flight, and {@code correction} is added to the team's
+	 * spend (-1 to refund a spent credit KeyAPI did not charge, 1 for an extra page it did).
+	 * @param spent whether the hold was {@link #spend spent}
+	 * @return a ticket for {@link #awaitDurable}
+	 */
+	long settle(Hold hold, boolean spent, long correction);
 
 	/** Every team's spend in a period. */
 	Map<String, Long> spentIn(YearMonth period);
@@ -56,27 +68,11 @@ interface CreditLedger extends AutoCloseable {
 	@Override
 	void close();
 
-	/** One credit held for one team in one month, until it is spent or released. */
-	record Hold(String id, String team, YearMonth period) {
+	/** One credit held for one team in one month against some limits, until it is settled. */
+	record Hold(String id, String team, YearMonth period, List<Limit> limits) {
 
-		static Hold of(String team, YearMonth period) {
-			return new Hold(UUID.randomUUID().toString(), team, period);
-		}
-
-	}
-
-	/** The hold was refused: the organisation's (or else the team's) allowance is spent or held. */
-	final class LimitReached extends RuntimeException {
-
-		private final boolean organisation;
-
-		LimitReached(boolean organisation) {
-			super(null, null, false, false);
-			this.organisation = organisation;
-		}
-
-		boolean organisation() {
-			return this.organisation;
+		static Hold of(String team, YearMonth period, List<Limit> limits) {
+			return new Hold(UUID.randomUUID().toString(), team, period, List.copyOf(limits));
 		}
 
 	}

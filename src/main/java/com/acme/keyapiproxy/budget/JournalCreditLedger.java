@@ -13,12 +13,13 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.YearMonth;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.zip.CRC32;
 
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * (the process died while appending it, before its fsync returned, so before KeyAPI was called) is dropped with a
  * warning; damage anywhere else stops the start, and the ledger is never reset automatically.
  * <p>
- * Thread-safe: appends and reads are synchronized; forcing to disk happens outside that lock, one force at a time,
+ * Thread-safe: appends and reads hold a private lock; forcing to disk happens outside that lock, one force at a time,
  * covering every append before it (group commit).
  */
 final class JournalCreditLedger implements CreditLedger {
@@ -52,6 +53,17 @@ final class JournalCreditLedger implements CreditLedger {
 
 	/** Credits held for misses waiting to be sent: in memory only, so a crash forgets them. */
 	private final Map<YearMonth, Map<String, Long>> held = new HashMap<>();
+
+	/**
+	 * Credits spent for requests sent whose outcome is not known yet (counted in {@link #spent} too): in memory only,
+	 * so a crash leaves them spent, the safe side.
+	 */
+	private final Map<YearMonth, Map<String, Long>> sending = new HashMap<>();
+
+	/** Guards the counts and the journal channel; private, so no caller can hold it (or wait on it) from outside. */
+	private final Object lock = new Object();
+
+	private final LedgerChanges changes = new LedgerChanges();
 
 	private FileChannel journal;
 
@@ -87,18 +99,12 @@ final class JournalCreditLedger implements CreditLedger {
 	}
 
 	@Override
-	public synchronized long append(String team, YearMonth period, long credits) {
-		try {
-			this.journal.write(ByteBuffer.wrap(line(period, team, credits)));
+	public long append(String team, YearMonth period, long credits) {
+		long ticket;
+		synchronized (this.lock) {
+			ticket = record(team, period, credits);
 		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Could not write the credit ledger " + this.file, ex);
-		}
-		this.spent.computeIfAbsent(period, (p) -> new HashMap<>()).merge(team, credits, Long::sum);
-		long ticket = ++this.appended;
-		if (++this.appendsSinceCompaction >= COMPACT_AFTER) {
-			compact();
-		}
+		this.changes.signal();
 		return ticket;
 	}
 
@@ -114,7 +120,7 @@ final class JournalCreditLedger implements CreditLedger {
 			}
 			FileChannel channel;
 			long upTo;
-			synchronized (this) {
+			synchronized (this.lock) {
 				channel = this.journal;
 				upTo = this.appended;
 			}
@@ -132,61 +138,104 @@ final class JournalCreditLedger implements CreditLedger {
 	}
 
 	@Override
-	public synchronized Hold hold(String team, YearMonth period, @Nullable Long teamLimit,
-			@Nullable Long organisationLimit) {
-		Map<String, Long> spentNow = this.spent.getOrDefault(period, Map.of());
-		Map<String, Long> heldNow = this.held.getOrDefault(period, Map.of());
-		if (organisationLimit != null && total(spentNow) + total(heldNow) >= organisationLimit) {
-			throw new LimitReached(true);
+	public HoldVerdict hold(String team, YearMonth period, List<Limit> limits) {
+		synchronized (this.lock) {
+			long seen = this.changes.count();
+			List<Standing> standings = new ArrayList<>(limits.size());
+			for (Limit limit : limits) {
+				standings.add(new Standing(limit, countedBy(limit, this.spent, period),
+						countedBy(limit, this.held, period), countedBy(limit, this.sending, period)));
+			}
+			HoldVerdict.Refused refused = HoldVerdict.refusalOf(standings, seen);
+			if (refused != null) {
+				return refused;
+			}
+			move(this.held, period, team, 1);
+			return new HoldVerdict.Held(Hold.of(team, period, limits));
 		}
-		if (teamLimit != null && spentNow.getOrDefault(team, 0L) + heldNow.getOrDefault(team, 0L) >= teamLimit) {
-			throw new LimitReached(false);
-		}
-		this.held.computeIfAbsent(period, (p) -> new HashMap<>()).merge(team, 1L, Long::sum);
-		return Hold.of(team, period);
 	}
 
 	@Override
-	public synchronized long spend(Hold hold) {
-		unhold(hold);
-		return append(hold.team(), hold.period(), 1);
+	public void awaitSettling(HoldVerdict.AllHeld verdict, long deadlineNanos) throws InterruptedException {
+		// Every hold of this ledger ends in this process, which signals it: nothing to poll.
+		this.changes.awaitChangeAfter(verdict.changesSeen(), deadlineNanos);
 	}
 
 	@Override
-	public synchronized void release(Hold hold) {
-		unhold(hold);
-	}
-
-	private void unhold(Hold hold) {
-		Map<String, Long> month = this.held.get(hold.period());
-		if (month != null) {
-			month.computeIfPresent(hold.team(), (team, credits) -> (credits > 1) ? credits - 1 : null);
+	public long spend(Hold hold) {
+		synchronized (this.lock) {
+			move(this.held, hold.period(), hold.team(), -1);
+			move(this.sending, hold.period(), hold.team(), 1);
+			return record(hold.team(), hold.period(), 1);
 		}
 	}
 
-	private static long total(Map<String, Long> byTeam) {
+	@Override
+	public long settle(Hold hold, boolean spent, long correction) {
+		long ticket = 0;
+		synchronized (this.lock) {
+			move(spent ? this.sending : this.held, hold.period(), hold.team(), -1);
+			if (correction != 0) {
+				ticket = record(hold.team(), hold.period(), correction);
+			}
+		}
+		this.changes.signal();
+		return ticket;
+	}
+
+	/** Appends a change to the journal and to the counts; the caller holds the lock. */
+	private long record(String team, YearMonth period, long credits) {
+		try {
+			this.journal.write(ByteBuffer.wrap(line(period, team, credits)));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not write the credit ledger " + this.file, ex);
+		}
+		this.spent.computeIfAbsent(period, (p) -> new HashMap<>()).merge(team, credits, Long::sum);
+		long ticket = ++this.appended;
+		if (++this.appendsSinceCompaction >= COMPACT_AFTER) {
+			compact();
+		}
+		return ticket;
+	}
+
+	private static void move(Map<YearMonth, Map<String, Long>> counts, YearMonth period, String team, long credits) {
+		counts.computeIfAbsent(period, (p) -> new HashMap<>())
+			.compute(team, (t, before) -> {
+				long after = ((before != null) ? before : 0L) + credits;
+				return (after != 0) ? after : null;
+			});
+	}
+
+	private static long countedBy(Limit limit, Map<YearMonth, Map<String, Long>> counts, YearMonth period) {
 		long total = 0;
-		for (long credits : byTeam.values()) {
-			total += credits;
+		for (Map.Entry<String, Long> team : counts.getOrDefault(period, Map.of()).entrySet()) {
+			if (limit.counts(team.getKey())) {
+				total += team.getValue();
+			}
 		}
 		return total;
 	}
 
 	@Override
-	public synchronized Map<String, Long> spentIn(YearMonth period) {
-		return Map.copyOf(this.spent.getOrDefault(period, Map.of()));
+	public Map<String, Long> spentIn(YearMonth period) {
+		synchronized (this.lock) {
+			return Map.copyOf(this.spent.getOrDefault(period, Map.of()));
+		}
 	}
 
 	@Override
-	public synchronized void close() {
-		try {
-			if (this.journal != null && this.journal.isOpen()) {
-				this.journal.force(true);
-				this.journal.close();
+	public void close() {
+		synchronized (this.lock) {
+			try {
+				if (this.journal != null && this.journal.isOpen()) {
+					this.journal.force(true);
+					this.journal.close();
+				}
 			}
-		}
-		catch (IOException ex) {
-			log.warn("Could not close the credit ledger {} cleanly", this.file, ex);
+			catch (IOException ex) {
+				log.warn("Could not close the credit ledger {} cleanly", this.file, ex);
+			}
 		}
 	}
 

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
@@ -25,9 +26,11 @@ import static com.acme.keyapiproxy.sharedstate.SharedStateUnavailable.unlessUnre
 
 /**
  * The shared-mode ledger: one Redis hash per month, {@code <prefix>credits:<yyyy-MM>}, team → credits, and the credits
- * held for misses waiting in line as sorted sets of hold ids by expiry ({@code credits-held:<yyyy-MM>} and one per
- * team). Every replica holds against them with one Lua script, so the check against the allowances and the hold are
- * one atomic step across all replicas; a dead replica's holds lapse after {@link #HOLD_LIFETIME}.
+ * of misses in flight as sorted sets of hold ids by expiry, per limit: held while they wait in line
+ * ({@code credits-held:<yyyy-MM>}, and {@code …:<team>} for a team's limit), then sent and not settled yet
+ * ({@code credits-sending:…}). Every replica holds against them with one Lua script, so the check against the limits
+ * and the hold are one atomic step across all replicas. A dead replica's holds lapse after {@link #HOLD_LIFETIME}
+ * (its credits come back); its sends lapse too, but their credits stay spent (the safe side: KeyAPI may have charged).
  * <p>
  * Durability is Redis's: with AOF and {@code appendfsync everysec} (the runbook's setting) a Redis crash loses at
  * most the last second of changes; {@link #awaitDurable} has nothing to wait for.
@@ -45,38 +48,71 @@ final class RedisCreditLedger implements CreditLedger {
 	static final Duration HOLD_LIFETIME = Duration.ofMinutes(10);
 
 	/**
-	 * KEYS[1] the month's spend (team → credits), KEYS[2] the month's holds, KEYS[3] the team's holds (sorted sets of
-	 * hold ids by expiry, ms); ARGV team, team limit ('' = none), organisation limit ('' = none), hold id, lifetime ms.
-	 * @return 0 held, 1 the organisation's limit is reached, 2 the team's
+	 * How long a miss told that its credits are all held waits before asking again, at most, when no fetch of this
+	 * replica settled meanwhile: the fetches holding them may be another replica's. Jittered, so waiting misses do not
+	 * ask together.
+	 */
+	static final Duration SETTLING_POLL = Duration.ofMillis(50);
+
+	/**
+	 * The rule of {@link HoldVerdict}, over any number of limits. KEYS[1] the month's spend (team → credits), then for
+	 * each limit its holds and its sends in flight (sorted sets of hold ids by expiry, ms); ARGV hold id, lifetime ms,
+	 * then for each limit its credits and the team it counts ('' = every team).
+	 * @return 0 held, i when limit i's credits are charged, -i when limit i's remaining credits are all in flight
 	 */
 	private static final RedisScript<Long> HOLD = RedisScript.of("""
 			local t = redis.call('TIME')
 			local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-			redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
-			redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
-			local spent = redis.call('HGETALL', KEYS[1])
-			local total, team = redis.call('ZCARD', KEYS[2]), redis.call('ZCARD', KEYS[3])
-			for i = 1, #spent, 2 do
-			  local credits = tonumber(spent[i + 1])
-			  total = total + credits
-			  if spent[i] == ARGV[1] then team = team + credits end
+			local byTeam = redis.call('HGETALL', KEYS[1])
+			local limits = (#KEYS - 1) / 2
+			local credits, spent, held, sending = {}, {}, {}, {}
+			for i = 1, limits do
+			  local heldKey, sendingKey, team = KEYS[2 * i], KEYS[2 * i + 1], ARGV[2 + 2 * i]
+			  redis.call('ZREMRANGEBYSCORE', heldKey, '-inf', now)
+			  redis.call('ZREMRANGEBYSCORE', sendingKey, '-inf', now)
+			  credits[i], spent[i] = tonumber(ARGV[1 + 2 * i]), 0
+			  held[i], sending[i] = redis.call('ZCARD', heldKey), redis.call('ZCARD', sendingKey)
+			  for j = 1, #byTeam, 2 do
+			    if team == '' or byTeam[j] == team then spent[i] = spent[i] + tonumber(byTeam[j + 1]) end
+			  end
 			end
-			if ARGV[3] ~= '' and total >= tonumber(ARGV[3]) then return 1 end
-			if ARGV[2] ~= '' and team >= tonumber(ARGV[2]) then return 2 end
-			local expiry = now + tonumber(ARGV[5])
-			redis.call('ZADD', KEYS[2], expiry, ARGV[4])
-			redis.call('ZADD', KEYS[3], expiry, ARGV[4])
-			redis.call('PEXPIRE', KEYS[2], ARGV[5])
-			redis.call('PEXPIRE', KEYS[3], ARGV[5])
+			for i = 1, limits do
+			  if spent[i] - sending[i] >= credits[i] then return i end
+			end
+			for i = 1, limits do
+			  if spent[i] + held[i] >= credits[i] then return -i end
+			end
+			local expiry = now + tonumber(ARGV[2])
+			for i = 1, limits do
+			  redis.call('ZADD', KEYS[2 * i], expiry, ARGV[1])
+			  redis.call('PEXPIRE', KEYS[2 * i], ARGV[2])
+			end
 			return 0
 			""", Long.class);
 
-	/** KEYS as for {@link #HOLD}; ARGV team, hold id, 1 to spend it (0 to release it). */
-	private static final RedisScript<Long> END_HOLD = RedisScript.of("""
-			redis.call('ZREM', KEYS[2], ARGV[2])
-			redis.call('ZREM', KEYS[3], ARGV[2])
-			if ARGV[3] == '1' then
-			  redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
+	/**
+	 * A held credit becomes spent, in flight until settled. KEYS as for {@link #HOLD}; ARGV team, hold id, lifetime
+	 * ms.
+	 */
+	private static final RedisScript<Long> SPEND = RedisScript.of("""
+			local t = redis.call('TIME')
+			local expiry = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + tonumber(ARGV[3])
+			for i = 2, #KEYS, 2 do
+			  redis.call('ZREM', KEYS[i], ARGV[2])
+			  redis.call('ZADD', KEYS[i + 1], expiry, ARGV[2])
+			  redis.call('PEXPIRE', KEYS[i + 1], ARGV[3])
+			end
+			redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
+			return 0
+			""", Long.class);
+
+	/** The miss is over. KEYS as for {@link #HOLD}; ARGV team, hold id, credits to add (negative to refund). */
+	private static final RedisScript<Long> SETTLE = RedisScript.of("""
+			for i = 2, #KEYS do
+			  redis.call('ZREM', KEYS[i], ARGV[2])
+			end
+			if ARGV[3] ~= '0' then
+			  redis.call('HINCRBY', KEYS[1], ARGV[1], ARGV[3])
 			end
 			return 0
 			""", Long.class);
@@ -98,6 +134,9 @@ final class RedisCreditLedger implements CreditLedger {
 	private final StringRedisTemplate redis;
 
 	private final SharedStateProperties shared;
+
+	/** This replica's settles, to wake its own waiting misses at once. */
+	private final LedgerChanges changes = new LedgerChanges();
 
 	/** Retries the import of the single-instance ledger while Redis cannot be reached; {@code null} when done. */
 	private volatile @Nullable ScheduledExecutorService importRetries;
@@ -132,35 +171,60 @@ final class RedisCreditLedger implements CreditLedger {
 	}
 
 	@Override
-	public Hold hold(String team, YearMonth period, @Nullable Long teamLimit, @Nullable Long organisationLimit) {
+	public HoldVerdict hold(String team, YearMonth period, List<Limit> limits) {
 		if (this.importRetries != null) {
 			throw new SharedStateUnavailable("the single-instance ledger is not imported yet", null);
 		}
-		Hold hold = Hold.of(team, period);
-		Long verdict = unlessUnreachable("holding a credit", () -> this.redis.execute(HOLD, holdKeys(hold), team,
-				limit(teamLimit), limit(organisationLimit), hold.id(), Long.toString(HOLD_LIFETIME.toMillis())));
-		if (verdict != null && verdict != 0) {
-			throw new LimitReached(verdict == 1);
+		long seen = this.changes.count();
+		Hold hold = Hold.of(team, period, limits);
+		List<String> args = new ArrayList<>();
+		args.add(hold.id());
+		args.add(Long.toString(HOLD_LIFETIME.toMillis()));
+		for (Limit limit : limits) {
+			args.add(Long.toString(limit.credits()));
+			args.add((limit.team() != null) ? limit.team() : "");
 		}
-		return hold;
+		Long verdict = unlessUnreachable("holding a credit",
+				() -> this.redis.execute(HOLD, holdKeys(hold), args.toArray()));
+		int refusing = (verdict != null) ? verdict.intValue() : 0;
+		if (refusing > 0) {
+			return new HoldVerdict.Spent(limits.get(refusing - 1).name());
+		}
+		if (refusing < 0) {
+			return new HoldVerdict.AllHeld(limits.get(-refusing - 1).name(), seen);
+		}
+		return new HoldVerdict.Held(hold);
+	}
+
+	/**
+	 * Woken at once when a fetch of this replica settles; another replica's is seen when it asks again, after a short
+	 * jittered pause (a publish per settle would wake every waiting miss of every replica for every team).
+	 */
+	@Override
+	public void awaitSettling(HoldVerdict.AllHeld verdict, long deadlineNanos) throws InterruptedException {
+		long pause = (long) (SETTLING_POLL.toNanos() * (0.5 + ThreadLocalRandom.current().nextDouble()));
+		this.changes.awaitChangeAfter(verdict.changesSeen(), Math.min(deadlineNanos, System.nanoTime() + pause));
 	}
 
 	@Override
 	public long spend(Hold hold) {
-		unlessUnreachable("spending a credit",
-				() -> this.redis.execute(END_HOLD, holdKeys(hold), hold.team(), hold.id(), "1"));
+		unlessUnreachable("spending a credit", () -> this.redis.execute(SPEND, holdKeys(hold), hold.team(), hold.id(),
+				Long.toString(HOLD_LIFETIME.toMillis())));
 		return 0;
 	}
 
 	@Override
-	public void release(Hold hold) {
-		unlessUnreachable("releasing a credit",
-				() -> this.redis.execute(END_HOLD, holdKeys(hold), hold.team(), hold.id(), "0"));
+	public long settle(Hold hold, boolean spent, long correction) {
+		unlessUnreachable("settling a credit", () -> this.redis.execute(SETTLE, holdKeys(hold), hold.team(), hold.id(),
+				Long.toString(correction)));
+		this.changes.signal();
+		return 0;
 	}
 
 	@Override
 	public long append(String team, YearMonth period, long credits) {
 		unlessUnreachable("recording credits", () -> this.redis.opsForHash().increment(monthKey(period), team, credits));
+		this.changes.signal();
 		return 0;
 	}
 
@@ -238,13 +302,19 @@ final class RedisCreditLedger implements CreditLedger {
 		return this.shared.key("credits:" + period);
 	}
 
+	/**
+	 * The month's spend, then each limit's holds and sends in flight: {@code credits-held:<yyyy-MM>} (and
+	 * {@code credits-sending:…}) for a limit over every team, with {@code :<team>} for one team's.
+	 */
 	private List<String> holdKeys(Hold hold) {
-		String held = this.shared.key("credits-held:" + hold.period());
-		return List.of(monthKey(hold.period()), held, held + ":" + hold.team());
-	}
-
-	private static String limit(@Nullable Long limit) {
-		return (limit != null) ? limit.toString() : "";
+		List<String> keys = new ArrayList<>(1 + 2 * hold.limits().size());
+		keys.add(monthKey(hold.period()));
+		for (Limit limit : hold.limits()) {
+			String scope = hold.period() + ((limit.team() != null) ? ":" + limit.team() : "");
+			keys.add(this.shared.key("credits-held:" + scope));
+			keys.add(this.shared.key("credits-sending:" + scope));
+		}
+		return keys;
 	}
 
 }

@@ -23,6 +23,7 @@ import org.springframework.stereotype.Service;
 
 import com.acme.keyapiproxy.budget.Budget;
 import com.acme.keyapiproxy.budget.BudgetExhausted;
+import com.acme.keyapiproxy.budget.CreditsStillHeld;
 import com.acme.keyapiproxy.budget.Reservation;
 import com.acme.keyapiproxy.cache.PageCache;
 import com.acme.keyapiproxy.cache.PageKey;
@@ -96,7 +97,7 @@ public class LivestreamPages {
 
 	/**
 	 * Answers a request, fetching the KeyAPI pages it needs (on the team's budget) when the cache cannot.
-	 * @return the answer, or a future failed with {@link NotCached}, a {@link BudgetExhausted}, an
+	 * @return the answer, or a future failed with {@link NotCached}, a {@link BudgetExhausted}, {@link CreditsStillHeld}, an
 	 * {@link UpstreamFailure} or a {@link FailedAfterCharge}
 	 */
 	public CompletableFuture<Answer> answer(PageRequest request, CacheDirectives directives, Team team) {
@@ -137,13 +138,17 @@ public class LivestreamPages {
 				reservation = this.budget.reserve(team);
 			}
 		}
-		catch (BudgetExhausted exhausted) {
-			StoredPage stale = this.cache.stored(key);
-			if (stale != null) {
-				return CompletableFuture.completedFuture(new Part(stale, Delivery.STALE, 0));
-			}
-			if (!this.cache.isLoading(key)) {
-				return CompletableFuture.failedFuture(exhausted);
+		catch (BudgetExhausted | CreditsStillHeld refused) {
+			// While it waited for held credits, another caller's fetch of this very page may have stored it.
+			boolean storedMeanwhile = !this.cache.isLoading(key) && !this.cache.wouldLoad(key, acceptable);
+			if (!storedMeanwhile) {
+				StoredPage stale = this.cache.stored(key);
+				if (stale != null) {
+					return CompletableFuture.completedFuture(new Part(stale, Delivery.STALE, 0));
+				}
+				if (!this.cache.isLoading(key)) {
+					return CompletableFuture.failedFuture(refused);
+				}
 			}
 		}
 		catch (SharedStateUnavailable unreachable) {
@@ -178,10 +183,10 @@ public class LivestreamPages {
 			if (!this.cache.wouldLoad(key, acceptable)) {
 				return;
 			}
-			Reservation reservation = this.budget.reserve(team);
+			Reservation reservation = this.budget.reserveWithoutWaiting(team);
 			lookUp(key, team, acceptable, reservation, new AtomicInteger());
 		}
-		catch (BudgetExhausted | SharedStateUnavailable notNow) {
+		catch (BudgetExhausted | CreditsStillHeld | SharedStateUnavailable notNow) {
 			// The stale page was answered; it is refetched on a later request.
 		}
 	}
@@ -238,9 +243,10 @@ public class LivestreamPages {
 			AtomicInteger charged, @Nullable StoredPage replaced) {
 		Reservation paidFor;
 		try {
-			paidFor = (reservation != null) ? reservation : this.budget.reserve(team);
+			// Not waiting for held credits here: the loader may run on a thread others need.
+			paidFor = (reservation != null) ? reservation : this.budget.reserveWithoutWaiting(team);
 		}
-		catch (BudgetExhausted | SharedStateUnavailable refused) {
+		catch (BudgetExhausted | CreditsStillHeld | SharedStateUnavailable refused) {
 			return (replaced != null) ? CompletableFuture.completedFuture(replaced)
 					: CompletableFuture.failedFuture(refused);
 		}
