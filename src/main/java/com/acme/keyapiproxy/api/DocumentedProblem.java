@@ -47,7 +47,8 @@ enum DocumentedProblem {
 	UPSTREAM_UNAVAILABLE(503, "upstream_unavailable",
 			"KeyAPI failed on every attempt or the circuit is open (in shared mode, also: Redis is unreachable)"),
 
-	UPSTREAM_BUSY(503, "upstream_busy", "no upstream slot within keyapi.rate-limit.max-wait"),
+	UPSTREAM_BUSY(503, "upstream_busy",
+			"no upstream slot within keyapi.rate-limit.max-wait, or the remaining credits stayed held by fetches in flight for all of it"),
 
 	UPSTREAM_TIMEOUT(504, "upstream_timeout", "KeyAPI was too slow on every attempt"),
 
