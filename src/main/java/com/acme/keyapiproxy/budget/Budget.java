@@ -6,6 +6,7 @@ import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.micrometer.core.instrument.Counter;
@@ -99,9 +100,11 @@ public class Budget implements AutoCloseable {
 		}
 		catch (CreditLedger.LimitReached reached) {
 			if (reached.organisation()) {
-				throw new OrganisationBudgetExhausted(this.organisationLimit, untilNextPeriod());
+				throw new OrganisationBudgetExhausted(Objects.requireNonNull(this.organisationLimit,
+						"The ledger reaches the organisation's limit only when there is one"), untilNextPeriod());
 			}
-			throw new TeamBudgetExhausted(team.name(), team.monthlyCredits(), untilNextPeriod());
+			throw new TeamBudgetExhausted(team.name(), Objects.requireNonNull(team.monthlyCredits(),
+					"The ledger reaches a team's limit only when it has one"), untilNextPeriod());
 		}
 	}
 

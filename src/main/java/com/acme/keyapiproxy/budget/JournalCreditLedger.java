@@ -15,6 +15,7 @@ import java.time.YearMonth;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.zip.CRC32;
 
@@ -53,7 +54,8 @@ final class JournalCreditLedger implements CreditLedger {
 	/** Credits held for misses waiting to be sent: in memory only, so a crash forgets them. */
 	private final Map<YearMonth, Map<String, Long>> held = new HashMap<>();
 
-	private FileChannel journal;
+	/** Open for appending once {@link #open} compacted; {@code null} in a ledger made by {@link #read}. */
+	private @Nullable FileChannel journal;
 
 	private int appendsSinceCompaction;
 
@@ -89,7 +91,7 @@ final class JournalCreditLedger implements CreditLedger {
 	@Override
 	public synchronized long append(String team, YearMonth period, long credits) {
 		try {
-			this.journal.write(ByteBuffer.wrap(line(period, team, credits)));
+			journal().write(ByteBuffer.wrap(line(period, team, credits)));
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Could not write the credit ledger " + this.file, ex);
@@ -115,7 +117,7 @@ final class JournalCreditLedger implements CreditLedger {
 			FileChannel channel;
 			long upTo;
 			synchronized (this) {
-				channel = this.journal;
+				channel = journal();
 				upTo = this.appended;
 			}
 			try {
@@ -175,6 +177,11 @@ final class JournalCreditLedger implements CreditLedger {
 	@Override
 	public synchronized Map<String, Long> spentIn(YearMonth period) {
 		return Map.copyOf(this.spent.getOrDefault(period, Map.of()));
+	}
+
+	/** With the lock held: the journal, which only a ledger made by {@link #read} lacks, and that one never writes. */
+	private FileChannel journal() {
+		return Objects.requireNonNull(this.journal, "A ledger made by read() cannot be written");
 	}
 
 	@Override
