@@ -17,9 +17,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.zip.CRC32;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,7 +67,8 @@ final class JournalCreditLedger implements CreditLedger {
 
 	private final LedgerChanges changes = new LedgerChanges();
 
-	private FileChannel journal;
+	/** Open for appending once {@link #open} compacted; {@code null} in a ledger made by {@link #read}. */
+	private @Nullable FileChannel journal;
 
 	private int appendsSinceCompaction;
 
@@ -121,7 +124,7 @@ final class JournalCreditLedger implements CreditLedger {
 			FileChannel channel;
 			long upTo;
 			synchronized (this.lock) {
-				channel = this.journal;
+				channel = journal();
 				upTo = this.appended;
 			}
 			try {
@@ -183,10 +186,15 @@ final class JournalCreditLedger implements CreditLedger {
 		return ticket;
 	}
 
+	/** With the lock held: the journal, which only a ledger made by {@link #read} lacks, and that one never writes. */
+	private FileChannel journal() {
+		return Objects.requireNonNull(this.journal, "A ledger made by read() cannot be written");
+	}
+
 	/** Appends a change to the journal and to the counts; the caller holds the lock. */
 	private long record(String team, YearMonth period, long credits) {
 		try {
-			this.journal.write(ByteBuffer.wrap(line(period, team, credits)));
+			journal().write(ByteBuffer.wrap(line(period, team, credits)));
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Could not write the credit ledger " + this.file, ex);

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -206,7 +207,7 @@ public class PageCache implements DisposableBean {
 			Function<@Nullable StoredPage, CompletableFuture<StoredPage>> loader) {
 		CompletableFuture<StoredPage> current = this.pages.getIfPresent(key);
 		StoredPage ready = completed(current);
-		if (ready != null && acceptable.test(ready)) {
+		if (current != null && ready != null && acceptable.test(ready)) {
 			return new Lookup(current, Origin.STORED);
 		}
 		if (current != null && !current.isDone()) {
@@ -273,9 +274,13 @@ public class PageCache implements DisposableBean {
 	 * a load in flight). {@code null} when there is none, or Redis cannot be asked (then a miss finds out).
 	 */
 	private @Nullable StoredPage adoptShared(PageKey key) {
+		SharedPages shared = this.shared;
+		if (shared == null) {
+			return null;
+		}
 		StoredPage page;
 		try {
-			page = this.shared.get(key, this.clock.instant());
+			page = shared.get(key, this.clock.instant());
 		}
 		catch (RuntimeException unreachable) {
 			return null;
@@ -296,11 +301,14 @@ public class PageCache implements DisposableBean {
 
 	/** Applies a purge or supersession published by a replica (this one's own included: applying twice is harmless). */
 	private void applyFromAnotherReplica(Invalidation invalidation) {
-		if (invalidation.supersededBefore() != null) {
-			supersedeLocally(invalidation.userId(), 1, invalidation.supersededBefore());
+		String userId = invalidation.userId();
+		Instant supersededBefore = invalidation.supersededBefore();
+		if (supersededBefore != null) {
+			supersedeLocally(Objects.requireNonNull(userId, "A supersession always names its influencer"), 1,
+					supersededBefore);
 		}
-		else if (invalidation.userId() != null) {
-			invalidateLocally(invalidation.userId());
+		else if (userId != null) {
+			invalidateLocally(userId);
 		}
 		else {
 			this.pages.synchronous().invalidateAll();

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -308,7 +309,8 @@ public class LivestreamPages {
 			freshFor = (freshFor == null || partFreshFor.compareTo(freshFor) < 0) ? partFreshFor : freshFor;
 			credits += part.credits();
 		}
-		return new Answer(this.views.of(request, pages), combined(parts), age, freshFor, credits);
+		return new Answer(this.views.of(request, pages), combined(parts), age,
+				Objects.requireNonNull(freshFor, "A request covers at least one page"), credits);
 	}
 
 	/** How an answer made of several pages reached the caller: the least cached of its parts says it. */
@@ -355,7 +357,8 @@ public class LivestreamPages {
 	}
 
 	private void count(Delivery delivery) {
-		this.lookups.get(delivery).increment();
+		Objects.requireNonNull(this.lookups.get(delivery), "The constructor registers a counter for every delivery")
+			.increment();
 	}
 
 	/** One KeyAPI page's share in an answer. */

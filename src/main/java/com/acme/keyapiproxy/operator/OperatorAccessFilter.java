@@ -59,7 +59,8 @@ final class OperatorAccessFilter extends OncePerRequestFilter {
 			chain.doFilter(request, response);
 			return;
 		}
-		byte[] problem = this.refusals.get(verdict);
+		byte[] problem = Objects.requireNonNull(this.refusals.get(verdict),
+				"The constructor prepares a refusal for every verdict but OPERATOR");
 		response.setStatus(HttpStatus.UNAUTHORIZED.value());
 		// RFC 6750: a token was presented and is not valid (no error code when none was presented).
 		response.setHeader(HttpHeaders.WWW_AUTHENTICATE,

@@ -12,7 +12,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -79,7 +78,7 @@ public class KeyApiClient implements DisposableBean {
 
 	private final CircuitBreaker circuitBreaker;
 
-	private final AtomicReference<Instant> circuitOpenedAt = new AtomicReference<>(Instant.EPOCH);
+	private volatile Instant circuitOpenedAt = Instant.EPOCH;
 
 	private final QuotaCooldown quotaCooldown;
 
@@ -126,7 +125,7 @@ public class KeyApiClient implements DisposableBean {
 		this.circuitBreaker = breakers.circuitBreaker("keyapi");
 		this.circuitBreaker.getEventPublisher().onStateTransition((event) -> {
 			if (event.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
-				this.circuitOpenedAt.set(clock.instant());
+				this.circuitOpenedAt = clock.instant();
 			}
 			log.warn("KeyAPI circuit breaker {}", event.getStateTransition());
 		});
@@ -330,7 +329,7 @@ public class KeyApiClient implements DisposableBean {
 
 	private Duration untilCircuitProbes() {
 		Duration openFor = this.properties.circuitBreaker().openFor();
-		Duration left = Duration.between(this.clock.instant(), this.circuitOpenedAt.get().plus(openFor));
+		Duration left = Duration.between(this.clock.instant(), this.circuitOpenedAt.plus(openFor));
 		return left.isNegative() || left.isZero() ? Duration.ofSeconds(1) : left;
 	}
 

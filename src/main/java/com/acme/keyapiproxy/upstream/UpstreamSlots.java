@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -365,7 +366,8 @@ final class UpstreamSlots {
 		if (team == null) {
 			return null;
 		}
-		ArrayDeque<Slot> queue = this.queues.get(team);
+		ArrayDeque<Slot> queue = Objects.requireNonNull(this.queues.get(team),
+				"A team is in turns exactly while it has a queue (added and removed together)");
 		Slot head = queue.pollFirst();
 		this.waiting--;
 		this.slotsInThisTurn++;
