@@ -9,6 +9,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -134,7 +135,7 @@ final class SharedFetches {
 				this.work.execute(() -> {
 					try {
 						if (fetched) {
-							storeShared(key, page);
+							storeShared(lease, page);
 						}
 					}
 					finally {
@@ -156,10 +157,16 @@ final class SharedFetches {
 
 	private ScheduledFuture<?> renewWhileLoading(SharedPages.Lease lease) {
 		long every = Math.max(1, this.shared.leaseTtl().toMillis() / 3);
+		AtomicBoolean lost = new AtomicBoolean();
 		return this.renewals.scheduleWithFixedDelay(() -> {
+			if (lost.get()) {
+				return;
+			}
 			try {
-				if (!this.shared.renew(lease)) {
-					log.warn("The fetch lease of {} expired while it was being fetched", lease.key());
+				if (!this.shared.hold(lease)) {
+					lost.set(true);
+					log.warn("The fetch lease of {} was taken over by another replica while it was being fetched "
+							+ "(this replica was stopped longer than the lease)", lease.key());
 				}
 			}
 			catch (RuntimeException unreachable) {
@@ -168,12 +175,14 @@ final class SharedFetches {
 		}, every, every, TimeUnit.MILLISECONDS);
 	}
 
-	private void storeShared(PageKey key, StoredPage page) {
+	private void storeShared(SharedPages.Lease lease, StoredPage page) {
 		try {
-			this.shared.put(key, page);
+			if (!this.shared.put(lease, page)) {
+				log.warn("Not storing {} for the other replicas: another replica took its fetch over", lease.key());
+			}
 		}
 		catch (RuntimeException unreachable) {
-			log.warn("Could not store {} for the other replicas: {}", key, unreachable.getMessage());
+			log.warn("Could not store {} for the other replicas: {}", lease.key(), unreachable.getMessage());
 		}
 	}
 
