@@ -31,6 +31,7 @@ import com.acme.keyapiproxy.sharedstate.SharedStateUnavailable;
 import com.acme.keyapiproxy.teams.Team;
 import com.acme.keyapiproxy.upstream.KeyApiClient;
 import com.acme.keyapiproxy.upstream.LivestreamsQuery;
+import com.acme.keyapiproxy.upstream.SendCheck;
 import com.acme.keyapiproxy.upstream.UpstreamFailure;
 import com.acme.keyapiproxy.upstream.VendorPage;
 
@@ -246,7 +247,7 @@ public class LivestreamPages {
 		}
 		LivestreamsQuery query = new LivestreamsQuery(key.userId(), key.page(), PageRequest.VENDOR_PAGE_SIZE,
 				team.name(), team.weight());
-		return this.keyApi.fetch(query, () -> this.budget.spend(paidFor), charged::incrementAndGet)
+		return this.keyApi.fetch(query, () -> this.budget.spend(paidFor), SendCheck.NONE, charged::incrementAndGet)
 			.map((vendorPage) -> stored(key, vendorPage))
 			.doOnNext((page) -> supersedeDeeperPagesIfHistoryShifted(key, replaced, page))
 			// Settled before the caller hears the outcome, so /usage and the metrics already agree with the answer.
