@@ -226,13 +226,12 @@ public class KeyApiClient implements DisposableBean {
 
 	private Mono<VendorPage> attempt(LivestreamsQuery query, int attempt, Mono<Void> beforeFirstSend,
 			SendCheck beforeEachSend, Runnable onCreditSpent) {
-		return Mono.usingWhen(this.slots.turn(query.team(), query.teamWeight(), beforeFirstSend),
-				(slot) -> send(query, attempt, beforeEachSend, onCreditSpent, slot),
-				(slot) -> Mono.fromRunnable(slot::end));
+		return Mono.usingWhen(this.slots.turn(query.team(), query.teamWeight(), beforeFirstSend, beforeEachSend),
+				(slot) -> send(query, attempt, onCreditSpent, slot), (slot) -> Mono.fromRunnable(slot::end));
 	}
 
-	private Mono<VendorPage> send(LivestreamsQuery query, int attempt, SendCheck beforeEachSend,
-			Runnable onCreditSpent, UpstreamSlots.Slot slot) {
+	private Mono<VendorPage> send(LivestreamsQuery query, int attempt, Runnable onCreditSpent,
+			UpstreamSlots.Slot slot) {
 		long started = System.nanoTime();
 		return this.webClient.get()
 			.uri((uri) -> uri.path(LIVESTREAMS_PATH)
@@ -250,7 +249,7 @@ public class KeyApiClient implements DisposableBean {
 					KeyApiClient::refusedAtTheGate)
 			.onErrorResume((ex) -> !(ex instanceof UpstreamFailure) && !(ex instanceof SendWithdrawn),
 					(ex) -> Mono.just(VendorAnswer.transportFailure(ex)))
-			.contextWrite(Context.of(UpstreamSlots.Slot.class, slot, SendCheck.class, beforeEachSend))
+			.contextWrite(Context.of(UpstreamSlots.Slot.class, slot))
 			.map((answer) -> {
 				if (answer.status() == 429) {
 					this.slots.refused(slot, answer.refusedForLimit(), answer.retryAfter());

@@ -63,12 +63,12 @@ class StoppedReplicaTests {
 			HttpResponse<String> resumed = stoppedCaller.get(60, TimeUnit.SECONDS);
 
 			assertThat(resumed.statusCode()).as(resumed.body()).isEqualTo(200);
-			assertThat(resumed.body()).as("the page the other replica fetched").isEqualTo(otherCaller.body());
-			assertThat(resumed.headers().firstValue("Credits-Charged")).hasValue("0");
-			assertThat(resumed.headers().firstValue("Cache-Status")).hasValue("keyapi-proxy; fwd=miss; collapsed");
 			assertThat(upstreamCallsFor(userId)).as("requests KeyAPI received for the page").isEqualTo(1);
 			assertThat(other.client().get("/usage", ALPHA).body()).as("the team was charged once")
 				.contains("\"credits_spent\":1,");
+			assertThat(resumed.body()).as("the page the other replica fetched").isEqualTo(otherCaller.body());
+			assertThat(resumed.headers().firstValue("Credits-Charged")).hasValue("0");
+			assertThat(resumed.headers().firstValue("Cache-Status")).hasValue("keyapi-proxy; fwd=miss; collapsed");
 		}
 	}
 
