@@ -9,7 +9,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
 import java.util.function.Predicate;
 
 import com.github.benmanes.caffeine.cache.AsyncCache;
@@ -200,11 +199,11 @@ public class PageCache implements DisposableBean {
 	 * becomes the one caller that loads it.
 	 * @param acceptable whether a stored page may be answered as it is
 	 * @param loader starts the load; receives the page it replaces ({@code null} when none), so it can fall back to
-	 * it. Runs outside any lock, at most once per call, and only for the caller whose {@link Lookup#origin()} is
-	 * {@link Origin#LOADED}
+	 * it, and the load's claim on the page. Runs outside any lock, at most once at a time per call, and only for the
+	 * caller whose {@link Lookup#origin()} is {@link Origin#LOADED} (in shared mode also for a caller that joined
+	 * another replica's fetch, when that replica's lease goes without a page)
 	 */
-	public Lookup lookup(PageKey key, Predicate<StoredPage> acceptable,
-			Function<@Nullable StoredPage, CompletableFuture<StoredPage>> loader) {
+	public Lookup lookup(PageKey key, Predicate<StoredPage> acceptable, PageLoader loader) {
 		CompletableFuture<StoredPage> current = this.pages.getIfPresent(key);
 		StoredPage ready = completed(current);
 		if (current != null && ready != null && acceptable.test(ready)) {
@@ -242,7 +241,7 @@ public class PageCache implements DisposableBean {
 			mine.whenComplete((page, failure) -> this.beingReplaced.remove(key, previous));
 		}
 		if (this.sharedFetches == null) {
-			load(previous, loader, mine);
+			load(previous, FetchClaim.UNCONTESTED, loader, mine);
 			return new Lookup(mine, Origin.LOADED);
 		}
 		Instant known = (sharedPage != null) ? sharedPage.fetchedAt() : null;
@@ -250,11 +249,11 @@ public class PageCache implements DisposableBean {
 	}
 
 	/** Runs the loader into {@code mine}. */
-	static void load(@Nullable StoredPage previous, Function<@Nullable StoredPage, CompletableFuture<StoredPage>> loader,
+	static void load(@Nullable StoredPage previous, FetchClaim claim, PageLoader loader,
 			CompletableFuture<StoredPage> mine) {
 		CompletableFuture<StoredPage> loaded;
 		try {
-			loaded = loader.apply(previous);
+			loaded = loader.load(previous, claim);
 		}
 		catch (RuntimeException ex) {
 			loaded = CompletableFuture.failedFuture(ex);

@@ -9,7 +9,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 
 import org.jspecify.annotations.Nullable;
@@ -19,7 +19,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Shared mode's one fetch per page across replicas. The replica whose caller missed a page first takes its lease in
  * Redis and fetches it (renewing the lease meanwhile, storing the page in Redis before giving the lease up); the
- * others wait for the page to appear in Redis, and take the fetch over when the lease goes without one.
+ * others wait for the page to appear in Redis, and take the fetch over when the lease goes without one. A holder
+ * that was stopped past its lease (a long GC, a frozen VM) while another replica took the page over finds out, by
+ * the lease's fencing token, right before its request would be sent: it sends nothing and waits for that replica's
+ * page instead, like any other waiter.
  * <p>
  * Thread-safe. Redis calls run on this class's own threads, never on the threads that deliver KeyAPI's answers.
  */
@@ -56,7 +59,7 @@ final class SharedFetches {
 	 * replica's fetch is awaited (the loader then runs only if that replica's lease goes without a page)
 	 */
 	PageCache.Origin fetchOnce(PageKey key, Predicate<StoredPage> acceptable, @Nullable Instant known,
-			@Nullable StoredPage previous, Function<@Nullable StoredPage, CompletableFuture<StoredPage>> loader,
+			@Nullable StoredPage previous, PageLoader loader,
 			CompletableFuture<StoredPage> mine) {
 		SharedPages.Lease lease;
 		try {
@@ -84,7 +87,7 @@ final class SharedFetches {
 	 * between this replica's look and its claim), loads it.
 	 */
 	private void loadUnderLease(PageKey key, Predicate<StoredPage> acceptable, @Nullable Instant known,
-			@Nullable StoredPage previous, Function<@Nullable StoredPage, CompletableFuture<StoredPage>> loader,
+			@Nullable StoredPage previous, PageLoader loader,
 			CompletableFuture<StoredPage> mine, SharedPages.Lease lease) {
 		StoredPage appeared;
 		try {
@@ -98,7 +101,7 @@ final class SharedFetches {
 			mine.complete(appeared);
 			return;
 		}
-		load(key, previous, loader, mine, lease);
+		load(key, acceptable, known, previous, loader, mine, lease);
 	}
 
 	/** A page in Redis answers a waiting caller if it is acceptable, or newer than the one there when it began. */
@@ -119,22 +122,29 @@ final class SharedFetches {
 
 	/**
 	 * Runs the loader into {@code mine} under the lease, renewed while it runs; the page is stored for every replica
-	 * before the lease is given up, so a replica waiting for it finds it.
+	 * before the lease is given up, so a replica waiting for it finds it. When another replica took the fetch over
+	 * before this one sent it, waits for that replica's page instead.
 	 */
-	private void load(PageKey key, @Nullable StoredPage previous,
-			Function<@Nullable StoredPage, CompletableFuture<StoredPage>> loader, CompletableFuture<StoredPage> mine,
+	private void load(PageKey key, Predicate<StoredPage> acceptable, @Nullable Instant known,
+			@Nullable StoredPage previous, PageLoader loader, CompletableFuture<StoredPage> mine,
 			SharedPages.Lease lease) {
 		ScheduledFuture<?> renewal = renewWhileLoading(lease);
 		CompletableFuture<StoredPage> loaded = new CompletableFuture<>();
 		loaded.whenComplete((page, failure) -> {
+			renewal.cancel(false);
+			if (takenOver(failure)) {
+				log.info("Not fetching {}: another replica took it over while this one was stopped; waiting for its "
+						+ "page", key);
+				awaitAnotherReplica(key, acceptable, known, previous, loader, mine, POLL);
+				return;
+			}
 			try {
-				renewal.cancel(false);
 				boolean fetched = failure == null && page != previous;
 				// Off the thread that delivered KeyAPI's answer: these are Redis calls.
 				this.work.execute(() -> {
 					try {
 						if (fetched) {
-							storeShared(key, page);
+							storeShared(lease, page);
 						}
 					}
 					finally {
@@ -151,15 +161,36 @@ final class SharedFetches {
 				}
 			}
 		});
-		PageCache.load(previous, loader, loaded);
+		PageCache.load(previous, () -> confirmHeld(lease), loader, loaded);
+	}
+
+	private void confirmHeld(SharedPages.Lease lease) {
+		if (!this.shared.hold(lease)) {
+			throw new FetchTakenOver(lease.key());
+		}
+	}
+
+	private static boolean takenOver(@Nullable Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof FetchTakenOver) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private ScheduledFuture<?> renewWhileLoading(SharedPages.Lease lease) {
 		long every = Math.max(1, this.shared.leaseTtl().toMillis() / 3);
+		AtomicBoolean lost = new AtomicBoolean();
 		return this.renewals.scheduleWithFixedDelay(() -> {
+			if (lost.get()) {
+				return;
+			}
 			try {
-				if (!this.shared.renew(lease)) {
-					log.warn("The fetch lease of {} expired while it was being fetched", lease.key());
+				if (!this.shared.hold(lease)) {
+					lost.set(true);
+					log.warn("The fetch lease of {} was taken over by another replica while it was being fetched "
+							+ "(this replica was stopped longer than the lease)", lease.key());
 				}
 			}
 			catch (RuntimeException unreachable) {
@@ -168,12 +199,14 @@ final class SharedFetches {
 		}, every, every, TimeUnit.MILLISECONDS);
 	}
 
-	private void storeShared(PageKey key, StoredPage page) {
+	private void storeShared(SharedPages.Lease lease, StoredPage page) {
 		try {
-			this.shared.put(key, page);
+			if (!this.shared.put(lease, page)) {
+				log.warn("Not storing {} for the other replicas: another replica took its fetch over", lease.key());
+			}
 		}
 		catch (RuntimeException unreachable) {
-			log.warn("Could not store {} for the other replicas: {}", key, unreachable.getMessage());
+			log.warn("Could not store {} for the other replicas: {}", lease.key(), unreachable.getMessage());
 		}
 	}
 
@@ -183,7 +216,7 @@ final class SharedFetches {
 	 * takes the fetch over when the lease is gone without one (its holder died or failed).
 	 */
 	private void awaitAnotherReplica(PageKey key, Predicate<StoredPage> acceptable, @Nullable Instant known,
-			@Nullable StoredPage previous, Function<@Nullable StoredPage, CompletableFuture<StoredPage>> loader,
+			@Nullable StoredPage previous, PageLoader loader,
 			CompletableFuture<StoredPage> mine, Duration delay) {
 		this.work.schedule(() -> {
 			try {

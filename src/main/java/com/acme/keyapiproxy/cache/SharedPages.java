@@ -5,10 +5,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -36,8 +34,13 @@ import com.acme.keyapiproxy.sharedstate.SharedStateUnavailable;
  * {@link StoredPageCodec} bytes, plus the field {@value #SUPERSEDED_BEFORE}: deeper pages fetched before that
  * instant are superseded. The hash lives as long as a page's fresh and stale windows together after its latest write;
  * older pages in it are not answered.</li>
- * <li>Leases: {@code <prefix>lease:<userId>:<page>}, {@code SET NX PX}, holding a token of the holder, renewed while
- * it fetches, deleted (by the holder only) when it is done, expiring when the holder dies.</li>
+ * <li>Leases: {@code <prefix>lease:<userId>:<page>}, taken only when absent, with a {@code PX} of
+ * {@code proxy.shared.lease-ttl}, holding the holder's fencing token; renewed while it fetches, deleted (by the holder
+ * only) when it is done, expiring when the holder dies or stops (a pause, a long GC).</li>
+ * <li>Fencing tokens: {@code <prefix>fence:<userId>:<page>}, a counter ({@code INCR}) that issues each lease of the page
+ * a number higher than any before, kept as long as a page. A holder's token is compared with it (in the same Lua
+ * script) before its request is sent and before its page is stored: a holder that was paused past its lease and
+ * whose page another replica took over has a lower token, and is refused both.</li>
  * <li>Invalidations: published on {@code <prefix>invalidations} (purges and supersessions).</li>
  * </ul>
  * Thread-safe.
@@ -50,14 +53,39 @@ final class SharedPages {
 
 	private static final Duration UNREACHABLE_FOR = Duration.ofSeconds(1);
 
+	/** Takes the lease when nobody holds it, with the page's next fencing token: 0 when another replica holds it. */
+	private static final RedisScript<Long> TAKE = RedisScript.of("""
+			if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+			local token = redis.call('INCR', KEYS[2])
+			redis.call('PEXPIRE', KEYS[2], ARGV[2])
+			redis.call('SET', KEYS[1], token, 'PX', ARGV[1])
+			return token
+			""", Long.class);
+
+	/**
+	 * Extends the lease of this token. A lease that expired without anyone taking it since (the page's latest token
+	 * is still this one) is taken back: nobody else can be fetching the page. 0 when another replica took it over.
+	 */
+	private static final RedisScript<Long> HOLD = RedisScript.of("""
+			local lease = redis.call('GET', KEYS[1])
+			if lease == ARGV[1] or (not lease and redis.call('GET', KEYS[2]) == ARGV[1]) then
+			  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+			  return 1
+			end
+			return 0
+			""", Long.class);
+
 	private static final RedisScript<Long> RELEASE = RedisScript.of("""
 			if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 			return 0
 			""", Long.class);
 
-	private static final RedisScript<Long> RENEW = RedisScript.of("""
-			if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-			return 0
+	/** Stores a fetched page unless a lease newer than the fetcher's was issued since: 0 when refused. */
+	private static final RedisScript<Long> STORE_FENCED = RedisScript.of("""
+			if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
+			redis.call('HSET', KEYS[1], ARGV[2], ARGV[3])
+			redis.call('PEXPIRE', KEYS[1], ARGV[4])
+			return 1
 			""", Long.class);
 
 	private final RedisTemplate<String, byte[]> redis;
@@ -65,11 +93,6 @@ final class SharedPages {
 	private final SharedStateProperties shared;
 
 	private final Duration retention;
-
-	/** This replica, in every lease token it writes. */
-	private final String holder = UUID.randomUUID().toString();
-
-	private final AtomicLong leases = new AtomicLong();
 
 	/** Until when ({@code nanoTime}) calls fail at once, after one failed. */
 	private volatile long unreachableUntil = System.nanoTime();
@@ -145,39 +168,50 @@ final class SharedPages {
 		return superseded ? page.markedSuperseded() : page;
 	}
 
-	/** Stores a page for every replica; kept for its fresh and stale windows. */
-	void put(PageKey key, StoredPage page) {
-		String pagesKey = pagesKey(key.userId());
-		call("storing a cached page", () -> {
-			this.redis.opsForHash().put(pagesKey, Integer.toString(key.page()), StoredPageCodec.encode(page));
-			return this.redis.expire(pagesKey, this.retention);
-		});
+	/**
+	 * Stores a page this replica fetched under its lease, for every replica; kept for its fresh and stale windows.
+	 * @return whether it was stored: not when another replica has taken the page's fetch over since the lease was
+	 * taken (its page, newer or on its way, wins)
+	 */
+	boolean put(Lease lease, StoredPage page) {
+		PageKey key = lease.key();
+		Long stored = call("storing a cached page", () -> this.redis.execute(STORE_FENCED,
+				List.of(pagesKey(key.userId()), fenceKey(key)), bytes(lease.token()), bytes(key.page()),
+				StoredPageCodec.encode(page), bytes(this.retention.toMillis())));
+		return stored != null && stored == 1;
 	}
 
-	/** Claims the fetch of a page for this replica. @return the lease, or {@code null} when another replica holds it */
+	/**
+	 * Claims the fetch of a page for this replica, with a fencing token higher than any lease of it had before.
+	 * @return the lease, or {@code null} when another replica holds it
+	 */
 	@Nullable Lease tryLease(PageKey key) {
-		String token = this.holder + "/" + this.leases.incrementAndGet();
-		Boolean won = call("taking a fetch lease", () -> this.redis.opsForValue()
-			.setIfAbsent(leaseKey(key), token.getBytes(StandardCharsets.UTF_8), this.shared.leaseTtl()));
-		return Boolean.TRUE.equals(won) ? new Lease(key, token) : null;
+		Long token = call("taking a fetch lease", () -> this.redis.execute(TAKE, List.of(leaseKey(key), fenceKey(key)),
+				bytes(this.shared.leaseTtl().toMillis()), bytes(this.retention.toMillis())));
+		return (token != null && token > 0) ? new Lease(key, token) : null;
 	}
 
 	boolean isLeased(PageKey key) {
 		return Boolean.TRUE.equals(call("reading a fetch lease", () -> this.redis.hasKey(leaseKey(key))));
 	}
 
-	/** Extends a lease this replica holds. @return whether it still held it */
-	boolean renew(Lease lease) {
-		Long renewed = call("renewing a fetch lease", () -> this.redis.execute(RENEW, List.of(leaseKey(lease.key())),
-				lease.token().getBytes(StandardCharsets.UTF_8),
-				Long.toString(this.shared.leaseTtl().toMillis()).getBytes(StandardCharsets.UTF_8)));
-		return renewed != null && renewed == 1;
+	/**
+	 * Extends a lease this replica holds, for a whole {@code lease-ttl} from now; takes it back if it expired and
+	 * nobody took it since.
+	 * @return whether this replica holds it now: {@code false} once another replica has taken the fetch over
+	 * @throws SharedStateUnavailable when Redis cannot be asked
+	 */
+	boolean hold(Lease lease) {
+		Long held = call("holding a fetch lease", () -> this.redis.execute(HOLD,
+				List.of(leaseKey(lease.key()), fenceKey(lease.key())), bytes(lease.token()),
+				bytes(this.shared.leaseTtl().toMillis())));
+		return held != null && held == 1;
 	}
 
 	/** Gives a lease up, if this replica still holds it; never fails (an unreleased lease expires by itself). */
 	void release(Lease lease) {
 		try {
-			this.redis.execute(RELEASE, List.of(leaseKey(lease.key())), lease.token().getBytes(StandardCharsets.UTF_8));
+			this.redis.execute(RELEASE, List.of(leaseKey(lease.key())), bytes(lease.token()));
 		}
 		catch (RuntimeException ex) {
 			log.warn("Could not release the fetch lease of {}; it expires in {}", lease.key(), this.shared.leaseTtl());
@@ -231,6 +265,14 @@ final class SharedPages {
 		return this.shared.key("lease:" + key.userId() + ":" + key.page());
 	}
 
+	private String fenceKey(PageKey key) {
+		return this.shared.key("fence:" + key.userId() + ":" + key.page());
+	}
+
+	private static byte[] bytes(long number) {
+		return Long.toString(number).getBytes(StandardCharsets.US_ASCII);
+	}
+
 	/**
 	 * Runs a Redis command; for a second after one failed, fails at once instead: a Redis that hangs (no connection
 	 * reset, so Lettuce has not noticed) must not cost every hit and miss a timeout of its own.
@@ -248,8 +290,11 @@ final class SharedPages {
 		}
 	}
 
-	/** A replica's claim to fetch one page. */
-	record Lease(PageKey key, String token) {
+	/**
+	 * A replica's claim to fetch one page.
+	 * @param token its fencing token: higher than that of every lease of the page before it
+	 */
+	record Lease(PageKey key, long token) {
 	}
 
 }

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
@@ -26,6 +27,8 @@ import com.acme.keyapiproxy.budget.Budget;
 import com.acme.keyapiproxy.budget.BudgetExhausted;
 import com.acme.keyapiproxy.budget.CreditsStillHeld;
 import com.acme.keyapiproxy.budget.Reservation;
+import com.acme.keyapiproxy.cache.FetchClaim;
+import com.acme.keyapiproxy.cache.FetchTakenOver;
 import com.acme.keyapiproxy.cache.PageCache;
 import com.acme.keyapiproxy.cache.PageKey;
 import com.acme.keyapiproxy.cache.StoredPage;
@@ -159,7 +162,8 @@ public class LivestreamPages {
 					: CompletableFuture.failedFuture(unreachable);
 		}
 		AtomicInteger charged = new AtomicInteger();
-		PageCache.Lookup lookup = lookUp(key, team, acceptable, reservation, charged);
+		AtomicBoolean takenOver = new AtomicBoolean();
+		PageCache.Lookup lookup = lookUp(key, team, acceptable, reservation, charged, takenOver);
 		return lookup.page().handle((page, failure) -> {
 			if (failure != null) {
 				throw failedFor(unwrapped(failure), charged.get());
@@ -170,7 +174,10 @@ public class LivestreamPages {
 				// Joined another replica's fetch, or took it over (and paid) when that replica died.
 				case JOINED -> (charged.get() > 0) ? new Part(page, loadedDelivery(page, directives), charged.get())
 						: new Part(page, fresh ? Delivery.COLLAPSED : Delivery.STALE, 0);
-				case LOADED -> new Part(page, loadedDelivery(page, directives), charged.get());
+				// Or began to, and waited for another replica's fetch when that one took it over before it was sent.
+				case LOADED -> (takenOver.get() && charged.get() == 0)
+						? new Part(page, fresh ? Delivery.COLLAPSED : Delivery.STALE, 0)
+						: new Part(page, loadedDelivery(page, directives), charged.get());
 			};
 		});
 	}
@@ -185,7 +192,7 @@ public class LivestreamPages {
 				return;
 			}
 			Reservation reservation = this.budget.reserveWithoutWaiting(team);
-			lookUp(key, team, acceptable, reservation, new AtomicInteger());
+			lookUp(key, team, acceptable, reservation, new AtomicInteger(), new AtomicBoolean());
 		}
 		catch (BudgetExhausted | CreditsStillHeld | SharedStateUnavailable notNow) {
 			// The stale page was answered; it is refetched on a later request.
@@ -197,12 +204,12 @@ public class LivestreamPages {
 	 * not needed (the page was there, or another caller's load was joined) is refunded at once.
 	 */
 	private PageCache.Lookup lookUp(PageKey key, Team team, Predicate<StoredPage> acceptable,
-			@Nullable Reservation reservation, AtomicInteger charged) {
+			@Nullable Reservation reservation, AtomicInteger charged, AtomicBoolean takenOver) {
 		// Whoever runs the loader takes the reservation; one nobody took is refunded. (In shared mode a caller that
 		// waited for another replica's fetch may run the loader later, when that replica died: it then reserves anew.)
 		AtomicReference<@Nullable Reservation> unspent = new AtomicReference<>(reservation);
 		PageCache.Lookup lookup = this.cache.lookup(key, acceptable,
-				(replaced) -> fetch(key, team, unspent.getAndSet(null), charged, replaced));
+				(replaced, claim) -> fetch(key, team, unspent.getAndSet(null), charged, takenOver, replaced, claim));
 		if (lookup.origin() != PageCache.Origin.LOADED) {
 			refundUnspent(unspent);
 		}
@@ -239,9 +246,11 @@ public class LivestreamPages {
 	 * Fetches and stores a page on the team's budget; when it cannot, falls back to the page it replaces, if any.
 	 * @param reservation the credit set aside before the lookup, or {@code null} when the caller expected to join a
 	 * load that had ended by the time it looked (then it reserves now)
+	 * @param takenOver set when another replica took the page over before this fetch was sent: nothing was sent or
+	 * charged, the credit is released, and the cache has the caller wait for that replica's page
 	 */
 	private CompletableFuture<StoredPage> fetch(PageKey key, Team team, @Nullable Reservation reservation,
-			AtomicInteger charged, @Nullable StoredPage replaced) {
+			AtomicInteger charged, AtomicBoolean takenOver, @Nullable StoredPage replaced, FetchClaim claim) {
 		Reservation paidFor;
 		try {
 			// Not waiting for held credits here: the loader may run on a thread others need.
@@ -253,7 +262,8 @@ public class LivestreamPages {
 		}
 		LivestreamsQuery query = new LivestreamsQuery(key.userId(), key.page(), PageRequest.VENDOR_PAGE_SIZE,
 				team.name(), team.weight());
-		return this.keyApi.fetch(query, () -> this.budget.spend(paidFor), charged::incrementAndGet)
+		return this.keyApi.fetch(query, () -> this.budget.spend(paidFor), claim::confirmHeld, charged::incrementAndGet)
+			.doOnError(FetchTakenOver.class, (lost) -> takenOver.set(true))
 			.map((vendorPage) -> stored(key, vendorPage))
 			.doOnNext((page) -> supersedeDeeperPagesIfHistoryShifted(key, replaced, page))
 			// Settled before the caller hears the outcome, so /usage and the metrics already agree with the answer.

@@ -146,13 +146,19 @@ public class KeyApiClient implements DisposableBean {
 	 * @param query what to ask for, and for which team (logged with each attempt)
 	 * @param beforeFirstSend run once, on a thread that may block, when the first attempt is next in line to be sent
 	 * (the credit is spent there); when it throws, nothing is sent and the fetch fails with that
+	 * @param beforeEachSend asked right before every attempt, the first and each retry, goes on the wire (after
+	 * {@code beforeFirstSend}); when it throws, that attempt is not sent, no other follows, and the fetch fails with
+	 * what it threw
 	 * @param onCreditSpent run once for every attempt KeyAPI answered 2xx, i.e. every credit KeyAPI charged
-	 * @return the page, or an {@link UpstreamFailure} naming why there is none
+	 * @return the page, or an {@link UpstreamFailure} naming why there is none (or what {@code beforeFirstSend} or
+	 * {@code beforeEachSend} threw)
 	 */
-	public Mono<VendorPage> fetch(LivestreamsQuery query, Runnable beforeFirstSend, Runnable onCreditSpent) {
+	public Mono<VendorPage> fetch(LivestreamsQuery query, Runnable beforeFirstSend, SendCheck beforeEachSend,
+			Runnable onCreditSpent) {
 		return Mono.defer(() -> {
 			boolean probe = this.quotaCooldown.admit();
-			Mono<VendorPage> page = guardedFetch(query, once(beforeFirstSend), onCreditSpent);
+			Mono<VendorPage> page = guardedFetch(query, once(beforeFirstSend), beforeEachSend, onCreditSpent)
+				.onErrorMap(SendWithdrawn.class, SendWithdrawn::reason);
 			return probe ? page.doFinally((signal) -> this.quotaCooldown.probeDone()) : page;
 		});
 	}
@@ -178,10 +184,12 @@ public class KeyApiClient implements DisposableBean {
 			.flatMap((refused) -> refused.isPresent() ? Mono.<Void>error(refused.get()) : Mono.<Void>empty());
 	}
 
-	private Mono<VendorPage> guardedFetch(LivestreamsQuery query, Mono<Void> beforeFirstSend, Runnable onCreditSpent) {
+	private Mono<VendorPage> guardedFetch(LivestreamsQuery query, Mono<Void> beforeFirstSend, SendCheck beforeEachSend,
+			Runnable onCreditSpent) {
 		AtomicInteger attempts = new AtomicInteger();
 		AtomicBoolean everyAttemptTimedOut = new AtomicBoolean(true);
-		return Mono.defer(() -> attempt(query, attempts.incrementAndGet(), beforeFirstSend, onCreditSpent))
+		return Mono
+			.defer(() -> attempt(query, attempts.incrementAndGet(), beforeFirstSend, beforeEachSend, onCreditSpent))
 			.doOnError(FailedAttempt.class, (failed) -> {
 				if (!failed.timedOut()) {
 					everyAttemptTimedOut.set(false);
@@ -218,8 +226,8 @@ public class KeyApiClient implements DisposableBean {
 	}
 
 	private Mono<VendorPage> attempt(LivestreamsQuery query, int attempt, Mono<Void> beforeFirstSend,
-			Runnable onCreditSpent) {
-		return Mono.usingWhen(this.slots.turn(query.team(), query.teamWeight(), beforeFirstSend),
+			SendCheck beforeEachSend, Runnable onCreditSpent) {
+		return Mono.usingWhen(this.slots.turn(query.team(), query.teamWeight(), beforeFirstSend, beforeEachSend),
 				(slot) -> send(query, attempt, onCreditSpent, slot), (slot) -> Mono.fromRunnable(slot::end));
 	}
 
@@ -236,9 +244,11 @@ public class KeyApiClient implements DisposableBean {
 			.exchangeToMono(this::readAnswer)
 			// The attempt's own time starts when it is let through the gate (its connection is ready by then).
 			.timeout(slot.wentThrough().then(Mono.delay(this.properties.timeout())))
-			// Refused at the gate (WebClient wraps it): not sent, not an attempt.
-			.onErrorMap((ex) -> refusedAtTheGate(ex) != null, KeyApiClient::refusedAtTheGate)
-			.onErrorResume((ex) -> !(ex instanceof UpstreamFailure),
+			// Refused at the gate, or withdrawn by the check after it (WebClient wraps both): not sent, not an attempt.
+			.onErrorMap((ex) -> withdrawn(ex) != null, KeyApiClient::withdrawn)
+			.onErrorMap((ex) -> !(ex instanceof SendWithdrawn) && refusedAtTheGate(ex) != null,
+					KeyApiClient::refusedAtTheGate)
+			.onErrorResume((ex) -> !(ex instanceof UpstreamFailure) && !(ex instanceof SendWithdrawn),
 					(ex) -> Mono.just(VendorAnswer.transportFailure(ex)))
 			.contextWrite(Context.of(UpstreamSlots.Slot.class, slot))
 			.map((answer) -> {
@@ -258,6 +268,15 @@ public class KeyApiClient implements DisposableBean {
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
 			if (cause instanceof UpstreamFailure refused) {
 				return refused;
+			}
+		}
+		return null;
+	}
+
+	private static @Nullable SendWithdrawn withdrawn(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof SendWithdrawn withdrawn) {
+				return withdrawn;
 			}
 		}
 		return null;

@@ -34,8 +34,8 @@ import com.acme.keyapiproxy.sharedstate.SharedStateUnavailable;
  * credit is spent there), then {@link #turn} hands it the slot, and it gets its request ready — a connection, opened
  * if need be — while the attempt before it may still be on its way. Its request then waits in
  * {@link Slot#letThrough()}: the dispatcher takes the {@link SendGate} for it, which is free once the previous request
- * has been written and one interval has passed since, and lets it through: it is written at once and reports
- * {@link Slot#sent()}. Connecting happens before the gate, so neither a slow connection nor a cold one stretches the
+ * has been written and one interval has passed since, asks the attempt's {@link SendCheck} whether it may still go
+ * (withdrawn, it frees the gate unsent), and lets it through: it is written at once and reports {@link Slot#sent()}. Connecting happens before the gate, so neither a slow connection nor a cold one stretches the
  * spacing. The interval is the {@link AdaptiveRate}'s, so a refusal from KeyAPI slows every later send.
  * <p>
  * An attempt whose expected wait is longer than {@code keyapi.rate-limit.max-wait} is refused at once with
@@ -121,15 +121,18 @@ final class UpstreamSlots {
 	/**
 	 * Waits for this team's next fair turn.
 	 * @param whenNext run when this attempt is next in line (a failure ends the wait with it)
+	 * @param beforeSend asked on the dispatcher thread once the gate is taken for this attempt, right before it is
+	 * let through: when it throws, {@link Slot#letThrough()} fails with {@link SendWithdrawn} and the gate is free
+	 * again at once, as nothing was sent
 	 * @return the slot, once this attempt is next and {@code whenNext} has run: get the request ready, wait in
 	 * {@link Slot#letThrough()}, write it, call {@link Slot#sent()} when it is written and {@link Slot#end()} when the
 	 * attempt is over; or {@link UpstreamBusy} at once when the expected wait is longer than the longest wait, or when
 	 * the wait reaches it
 	 */
-	Mono<Slot> turn(String team, int weight, Mono<Void> whenNext) {
+	Mono<Slot> turn(String team, int weight, Mono<Void> whenNext, SendCheck beforeSend) {
 		long deadline = this.nanoTime.getAsLong() + this.maxWait.toNanos() + this.intervalNanos;
 		return Mono.<Slot>create((sink) -> {
-			Slot slot = new Slot(team, Math.max(1, weight), sink, whenNext, deadline);
+			Slot slot = new Slot(team, Math.max(1, weight), sink, whenNext, beforeSend, deadline);
 			sink.onCancel(slot::end);
 			enqueue(slot);
 		})
@@ -436,7 +439,7 @@ final class UpstreamSlots {
 			slot.stuck.cancel(false);
 		}
 		try {
-			long sinceLastWrite = this.gate.release(sentAtNanos);
+			long sinceLastWrite = this.gate.release(slot.withdrawn ? Long.MIN_VALUE : sentAtNanos);
 			// Only writes that followed each other count: not a gap the gate spent waiting for an answer.
 			if (written && sinceLastWrite > 0 && sinceLastWrite < 2 * this.intervalNanos) {
 				this.spacingNanos = (4 * this.spacingNanos + sinceLastWrite) / 5;
@@ -489,6 +492,8 @@ final class UpstreamSlots {
 
 		private final Mono<Void> whenNext;
 
+		private final SendCheck beforeSend;
+
 		/** When its wait ends ({@code nanoTime}): {@code max-wait} and an interval after it joined. */
 		private final long deadline;
 
@@ -515,6 +520,9 @@ final class UpstreamSlots {
 		/** Whether {@link #sent()} was reported (guarded by the slots' lock). */
 		private boolean reported;
 
+		/** Whether its {@link SendCheck} withdrew it with the gate taken for it (dispatcher thread only). */
+		private boolean withdrawn;
+
 		/** How late it was let through after the gate could have let it (dispatcher thread only). */
 		private long lateAtGate;
 
@@ -524,11 +532,13 @@ final class UpstreamSlots {
 		/** When its request was written (wall clock, for what KeyAPI's refusal teaches). */
 		private volatile long sentAtMillis;
 
-		private Slot(String team, int weight, MonoSink<Slot> sink, Mono<Void> whenNext, long deadline) {
+		private Slot(String team, int weight, MonoSink<Slot> sink, Mono<Void> whenNext, SendCheck beforeSend,
+				long deadline) {
 			this.team = team;
 			this.weight = weight;
 			this.sink = sink;
 			this.whenNext = whenNext;
+			this.beforeSend = beforeSend;
 			this.deadline = deadline;
 		}
 
@@ -653,10 +663,24 @@ final class UpstreamSlots {
 			wake();
 		}
 
-		/** Dispatcher thread only, with the gate taken for it. */
+		/**
+		 * Dispatcher thread only, with the gate taken for it: the last moment before its request is written. The
+		 * check's own time is not counted as the send's lag (it is let through after it), so a quick check never
+		 * makes a write land early.
+		 */
 		private void goThrough() {
-			this.wentThroughAt = UpstreamSlots.this.nanoTime.getAsLong();
 			MonoSink<Void> waiting = this.gate;
+			try {
+				this.beforeSend.confirm();
+			}
+			catch (RuntimeException refused) {
+				this.withdrawn = true;
+				if (waiting != null) {
+					waiting.error(new SendWithdrawn(refused));
+				}
+				return;
+			}
+			this.wentThroughAt = UpstreamSlots.this.nanoTime.getAsLong();
 			this.wentThrough.tryEmitEmpty();
 			if (waiting != null) {
 				waiting.success();

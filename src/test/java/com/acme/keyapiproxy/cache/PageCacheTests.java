@@ -47,7 +47,7 @@ class PageCacheTests {
 		CompletableFuture<StoredPage> slowLoad = new CompletableFuture<>();
 
 		List<PageCache.Lookup> lookups = Concurrently.run(100, (caller) -> this.cache.lookup(this.key,
-				this.cache::isFresh, (replaced) -> {
+				this.cache::isFresh, (replaced, claim) -> {
 					loads.incrementAndGet();
 					return slowLoad;
 				}));
@@ -62,10 +62,10 @@ class PageCacheTests {
 	@Test
 	void aFailedLoadIsNotCached() {
 		this.cache.lookup(this.key, this.cache::isFresh,
-				(replaced) -> CompletableFuture.failedFuture(new IllegalStateException("KeyAPI down")));
+				(replaced, claim) -> CompletableFuture.failedFuture(new IllegalStateException("KeyAPI down")));
 
 		PageCache.Lookup next = this.cache.lookup(this.key, this.cache::isFresh,
-				(replaced) -> CompletableFuture.completedFuture(page("b")));
+				(replaced, claim) -> CompletableFuture.completedFuture(page("b")));
 
 		assertThat(next.origin()).isEqualTo(PageCache.Origin.LOADED);
 		assertThat(next.page().join().body()).isEqualTo(bytes("b"));
@@ -77,7 +77,7 @@ class PageCacheTests {
 		this.clock.advance(Duration.ofHours(7));
 
 		StoredPage[] handed = new StoredPage[1];
-		PageCache.Lookup lookup = this.cache.lookup(this.key, this.cache::isFresh, (replaced) -> {
+		PageCache.Lookup lookup = this.cache.lookup(this.key, this.cache::isFresh, (replaced, claim) -> {
 			handed[0] = replaced;
 			return CompletableFuture.completedFuture(replaced);
 		});
@@ -98,7 +98,7 @@ class PageCacheTests {
 	}
 
 	private void load(PageKey key, String body) {
-		this.cache.lookup(key, this.cache::isFresh, (replaced) -> CompletableFuture.completedFuture(page(body)))
+		this.cache.lookup(key, this.cache::isFresh, (replaced, claim) -> CompletableFuture.completedFuture(page(body)))
 			.page()
 			.join();
 	}

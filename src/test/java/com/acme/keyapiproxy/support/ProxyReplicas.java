@@ -41,6 +41,18 @@ public final class ProxyReplicas implements AutoCloseable {
 
 	/** Starts one more replica, with these properties on top of the common ones. */
 	public Replica start(String... properties) {
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(KeyApiProxyApplication.class)
+			.run(arguments(properties));
+		Replica replica = new Replica(context);
+		this.replicas.add(replica);
+		return replica;
+	}
+
+	/**
+	 * The command line of one more replica, with these properties on top of the common ones (for a replica started
+	 * in a JVM of its own, {@link ReplicaProcess}).
+	 */
+	public String[] arguments(String... properties) {
 		Map<String, Object> own = new LinkedHashMap<>(this.common);
 		own.put("proxy.budget.file", "target/test-ledgers/" + UUID.randomUUID() + "/credits");
 		for (String property : properties) {
@@ -48,13 +60,8 @@ public final class ProxyReplicas implements AutoCloseable {
 			own.put(property.substring(0, equals), property.substring(equals + 1));
 		}
 		// As command-line arguments: they must win over application.yaml, as a pod's environment does.
-		String[] arguments = own.entrySet().stream().map((entry) -> "--" + entry.getKey() + "=" + entry.getValue())
+		return own.entrySet().stream().map((entry) -> "--" + entry.getKey() + "=" + entry.getValue())
 			.toArray(String[]::new);
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(KeyApiProxyApplication.class)
-			.run(arguments);
-		Replica replica = new Replica(context);
-		this.replicas.add(replica);
-		return replica;
 	}
 
 	public List<Replica> all() {

@@ -75,6 +75,30 @@ class UpstreamSlotsTests {
 	}
 
 	@Test
+	void aSendItsCheckWithdrawsAtTheGateIsNotLetThroughAndFreesTheGateAsUnsent() throws Exception {
+		UpstreamSlots slots = slots(1, Duration.ofSeconds(10));
+		UpstreamSlots.Slot first = letThrough(slots, "a", 1, Mono.empty()).toFuture().get(1, TimeUnit.SECONDS);
+		first.written();
+		first.end();
+		RuntimeException leaseLost = new IllegalStateException("taken over");
+		CompletableFuture<UpstreamSlots.Slot> withdrawn = slots.turn("a", 1, Mono.empty(), () -> {
+			throw leaseLost;
+		}).flatMap((slot) -> slot.letThrough().doFinally((signal) -> slot.end()).thenReturn(slot)).toFuture();
+		CompletableFuture<UpstreamSlots.Slot> next = letThrough(slots, "a", 1, Mono.empty()).toFuture();
+
+		assertThat(withdrawn).failsWithin(Duration.ofSeconds(3))
+			.withThrowableOfType(java.util.concurrent.ExecutionException.class)
+			.havingCause()
+			.isInstanceOf(SendWithdrawn.class)
+			.havingCause()
+			.isSameAs(leaseLost);
+		long withdrawnAt = System.nanoTime();
+		next.get(3, TimeUnit.SECONDS);
+		assertThat(Duration.ofNanos(System.nanoTime() - withdrawnAt)).as("the next send did not wait a second interval")
+			.isLessThan(Duration.ofMillis(500));
+	}
+
+	@Test
 	void aSendThatNeverReportsItsWriteFreesTheGateAfterTheLongestSend() throws Exception {
 		UpstreamSlots slots = slots(50, Duration.ofSeconds(10), Duration.ofMillis(300));
 		Mono<UpstreamSlots.Slot> first = letThrough(slots, "a", 1, Mono.empty());
@@ -92,7 +116,8 @@ class UpstreamSlotsTests {
 		UpstreamSlots.Slot first = letThrough(slots, "a", 1, Mono.empty()).toFuture().get(1, TimeUnit.SECONDS);
 		CountDownLatch secondIsNext = new CountDownLatch(1);
 		CompletableFuture<UpstreamSlots.Slot> second = slots
-			.turn("a", 1, Mono.fromRunnable(secondIsNext::countDown).then(Mono.error(new IllegalStateException("no credit"))))
+			.turn("a", 1, Mono.fromRunnable(secondIsNext::countDown).then(Mono.error(new IllegalStateException("no credit"))),
+					SendCheck.NONE)
 			.toFuture();
 		CompletableFuture<UpstreamSlots.Slot> third = letThrough(slots, "a", 1, Mono.empty()).toFuture();
 
@@ -206,7 +231,7 @@ class UpstreamSlotsTests {
 
 	/** An attempt's whole wait: its turn, then the gate (what the KeyAPI client does before writing a request). */
 	private static Mono<UpstreamSlots.Slot> letThrough(UpstreamSlots slots, String team, int weight, Mono<Void> whenNext) {
-		return slots.turn(team, weight, whenNext).flatMap((slot) -> slot.letThrough().thenReturn(slot));
+		return slots.turn(team, weight, whenNext, SendCheck.NONE).flatMap((slot) -> slot.letThrough().thenReturn(slot));
 	}
 
 	private CompletableFuture<UpstreamSlots.Slot> grant(UpstreamSlots slots, String team, int weight) {
