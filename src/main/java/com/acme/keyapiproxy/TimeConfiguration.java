@@ -6,7 +6,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The one clock every freshness, age and pacing decision reads, so tests can move time instead of sleeping.
+ * The one clock every freshness, age and pacing decision reads, so tests can move time
+ * instead of sleeping.
  */
 @Configuration(proxyBeanMethods = false)
 class TimeConfiguration {

@@ -7,11 +7,14 @@ import org.springframework.boot.SpringApplication;
 import com.acme.keyapiproxy.simulator.KeyApiSimulator;
 
 /**
- * {@code mvn spring-boot:test-run}: the proxy on :8080 in front of a local {@link KeyApiSimulator} (on
- * {@code SIMULATOR_PORT}, default 8089, answering 429 above {@code SIMULATOR_QPS} in any sliding second, default 5), with a throwaway key, so the service can be tried with no KeyAPI key.
- * Any property can still be overridden by environment variable, e.g. {@code KEYAPI_RATE_LIMIT_QPS=2}. Swagger UI
- * (test scope only) is at http://localhost:8081/actuator/swagger-ui/index.html. The operator's token for the protected
- * management operations ({@code /actuator/credits}, {@code DELETE /actuator/pagecache}) is {@value #LOCAL_OPERATOR_TOKEN}.
+ * {@code mvn spring-boot:test-run}: the proxy on :8080 in front of a local
+ * {@link KeyApiSimulator} (on {@code SIMULATOR_PORT}, default 8089, answering 429 above
+ * {@code SIMULATOR_QPS} in any sliding second, default 5), with a throwaway key, so the
+ * service can be tried with no KeyAPI key. Any property can still be overridden by
+ * environment variable, e.g. {@code KEYAPI_RATE_LIMIT_QPS=2}. Swagger UI (test scope
+ * only) is at http://localhost:8081/actuator/swagger-ui/index.html. The operator's token
+ * for the protected management operations ({@code /actuator/credits},
+ * {@code DELETE /actuator/pagecache}) is {@value #LOCAL_OPERATOR_TOKEN}.
  */
 public final class LocalKeyApiProxy {
 
@@ -36,8 +39,9 @@ public final class LocalKeyApiProxy {
 				"health,info,prometheus,credits,pagecache,openapi,swagger-ui", "proxy.operator.token-sha256",
 				LOCAL_OPERATOR_TOKEN_SHA256));
 		proxy.run(args);
-		System.out.println("Local run: the operator's token is '" + LOCAL_OPERATOR_TOKEN + "', e.g. curl -H 'Authorization: Bearer "
-				+ LOCAL_OPERATOR_TOKEN + "' localhost:8081/actuator/credits");
+		System.out.println("Local run: the operator's token is '" + LOCAL_OPERATOR_TOKEN
+				+ "', e.g. curl -H 'Authorization: Bearer " + LOCAL_OPERATOR_TOKEN
+				+ "' localhost:8081/actuator/credits");
 	}
 
 }

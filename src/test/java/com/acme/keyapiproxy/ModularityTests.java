@@ -6,11 +6,12 @@ import org.springframework.modulith.core.ApplicationModules;
 import org.springframework.modulith.docs.Documenter;
 
 /**
- * The package dependencies of DESIGN.md, verified: each package's {@code @ApplicationModule(allowedDependencies)} in
- * its package-info (api → livestreams → {cache, budget, upstream, teams} → sharedstate; api also maps the lower
- * packages' refusals to problems), no cycles, and no package reaching into another's internals: an import outside
- * what a package allows fails {@link #packagesDependOneWayOnly}. Also writes the module diagram to
- * target/spring-modulith-docs.
+ * The package dependencies of DESIGN.md, verified: each package's
+ * {@code @ApplicationModule(allowedDependencies)} in its package-info (api → livestreams
+ * → {cache, budget, upstream, teams} → sharedstate; api also maps the lower packages'
+ * refusals to problems), no cycles, and no package reaching into another's internals: an
+ * import outside what a package allows fails {@link #packagesDependOneWayOnly}. Also
+ * writes the module diagram to target/spring-modulith-docs.
  */
 class ModularityTests {
 

@@ -7,8 +7,9 @@ import org.jspecify.annotations.Nullable;
 import com.acme.keyapiproxy.livestreams.Answer;
 
 /**
- * The response headers of a page answer: {@code Cache-Status} (RFC 9211), {@code Age}, {@code ETag},
- * {@code Cache-Control} and {@code Credits-Charged}. Written the same way by the hit filter and the controller.
+ * The response headers of a page answer: {@code Cache-Status} (RFC 9211), {@code Age},
+ * {@code ETag}, {@code Cache-Control} and {@code Credits-Charged}. Written the same way
+ * by the hit filter and the controller.
  */
 final class AnswerHeaders {
 
@@ -30,7 +31,10 @@ final class AnswerHeaders {
 		header.accept(CREDITS_CHARGED, Integer.toString(answer.creditsCharged()));
 	}
 
-	/** Whether {@code If-None-Match} names the answer's tag (weak comparison, as RFC 9110 §13.1.2 asks). */
+	/**
+	 * Whether {@code If-None-Match} names the answer's tag (weak comparison, as RFC 9110
+	 * §13.1.2 asks).
+	 */
 	static boolean notModified(@Nullable String ifNoneMatch, Answer answer) {
 		if (ifNoneMatch == null) {
 			return false;

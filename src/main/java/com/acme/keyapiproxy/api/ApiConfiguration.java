@@ -15,7 +15,10 @@ import com.acme.keyapiproxy.teams.Teams;
 @Configuration(proxyBeanMethods = false)
 class ApiConfiguration {
 
-	/** Ahead of every other filter, observation included: a hit must cost as little as the server allows. */
+	/**
+	 * Ahead of every other filter, observation included: a hit must cost as little as the
+	 * server allows.
+	 */
 	@Bean
 	FilterRegistrationBean<CachedPageFilter> cachedPageFilter(LivestreamPages pages, Teams teams) {
 		FilterRegistrationBean<CachedPageFilter> registration = new FilterRegistrationBean<>(
@@ -25,10 +28,14 @@ class ApiConfiguration {
 		return registration;
 	}
 
-	/** Tomcat's own refusals (before any filter runs) as problems, in place of its HTML error page. */
+	/**
+	 * Tomcat's own refusals (before any filter runs) as problems, in place of its HTML
+	 * error page.
+	 */
 	@Bean
 	WebServerFactoryCustomizer<TomcatServletWebServerFactory> problemReportValve(JsonMapper json) {
-		// Boot's customizer (order 0) adds its ErrorReportValve in a context customizer; this one is added after it.
+		// Boot's customizer (order 0) adds its ErrorReportValve in a context customizer;
+		// this one is added after it.
 		return ProblemReportValve.onEveryHost(json);
 	}
 

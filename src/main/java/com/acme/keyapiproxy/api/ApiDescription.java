@@ -30,9 +30,11 @@ import org.springframework.http.HttpStatus;
 import static com.acme.keyapiproxy.api.DocumentedProblem.*;
 
 /**
- * What the controllers' annotations cannot say compactly, added to springdoc's description: the bearer scheme, the
- * response headers, the bodyless 304, every problem each operation can answer (one response per status, its codes
- * as an enum and one example each), and {@code HEAD} of a page, which Spring answers from the {@code GET} mapping.
+ * What the controllers' annotations cannot say compactly, added to springdoc's
+ * description: the bearer scheme, the response headers, the bodyless 304, every problem
+ * each operation can answer (one response per status, its codes as an enum and one
+ * example each), and {@code HEAD} of a page, which Spring answers from the {@code GET}
+ * mapping.
  */
 final class ApiDescription implements OpenApiCustomizer {
 
@@ -52,7 +54,10 @@ final class ApiDescription implements OpenApiCustomizer {
 
 	private static final String PROBLEM_TYPE_PREFIX = "urn:keyapi-proxy:problem:";
 
-	/** Refused before any controller sees the request, whatever the path: every operation can answer them. */
+	/**
+	 * Refused before any controller sees the request, whatever the path: every operation
+	 * can answer them.
+	 */
 	private static final Set<DocumentedProblem> ANY_REQUEST = EnumSet.of(INVALID_REQUEST, NOT_ACCEPTABLE, URI_TOO_LONG,
 			HEADERS_TOO_LARGE, INTERNAL_ERROR, HTTP_VERSION_NOT_SUPPORTED);
 
@@ -61,7 +66,10 @@ final class ApiDescription implements OpenApiCustomizer {
 					ORGANISATION_BUDGET_EXHAUSTED, UPSTREAM_BAD_RESPONSE, UPSTREAM_AUTH_FAILED,
 					UPSTREAM_QUOTA_EXHAUSTED, UPSTREAM_UNAVAILABLE, UPSTREAM_BUSY, UPSTREAM_TIMEOUT, NOT_CACHED));
 
-	/** HEAD never spends, so it never waits for KeyAPI: a page not cached is {@code not_cached}. */
+	/**
+	 * HEAD never spends, so it never waits for KeyAPI: a page not cached is
+	 * {@code not_cached}.
+	 */
 	private static final Set<DocumentedProblem> LIVESTREAMS_HEAD = union(ANY_REQUEST,
 			EnumSet.of(INVALID_USER_ID, INVALID_PAGE, INVALID_SIZE, UNAUTHENTICATED, NOT_FOUND, NOT_CACHED));
 
@@ -95,7 +103,10 @@ final class ApiDescription implements OpenApiCustomizer {
 		addProblems(usage.getResponses(), USAGE_GET);
 	}
 
-	/** A path springdoc found on a controller of this package (so always there when this customiser runs). */
+	/**
+	 * A path springdoc found on a controller of this package (so always there when this
+	 * customiser runs).
+	 */
 	private static PathItem documented(OpenAPI api, String path) {
 		return Objects.requireNonNull(api.getPaths().get(path), () -> "springdoc documents no " + path);
 	}
@@ -127,14 +138,14 @@ final class ApiDescription implements OpenApiCustomizer {
 	}
 
 	/**
-	 * The page's {@code GET} again for {@code HEAD}: same parameters and security, no bodies, and only what an answer
-	 * that never spends can be.
+	 * The page's {@code GET} again for {@code HEAD}: same parameters and security, no
+	 * bodies, and only what an answer that never spends can be.
 	 */
 	private static Operation headOf(Operation get) {
 		ApiResponses responses = new ApiResponses();
 		ApiResponse page = ok(get);
-		responses.addApiResponse("200", new ApiResponse().description(page.getDescription() + ", headers only")
-			.headers(page.getHeaders()));
+		responses.addApiResponse("200",
+				new ApiResponse().description(page.getDescription() + ", headers only").headers(page.getHeaders()));
 		responses.addApiResponse("304", notModified());
 		for (List<DocumentedProblem> sameStatus : byStatus(LIVESTREAMS_HEAD).values()) {
 			responses.addApiResponse(statusOf(sameStatus), problemResponse(sameStatus, false));
@@ -185,8 +196,8 @@ final class ApiDescription implements OpenApiCustomizer {
 		Map<String, Header> headers = new LinkedHashMap<>();
 		headers.put(ResponseHeader.CREDITS_CHARGED.headerName(), ResponseHeader.CREDITS_CHARGED.sometimes());
 		switch (status) {
-			case 401 -> headers.put(ResponseHeader.WWW_AUTHENTICATE.headerName(),
-					ResponseHeader.WWW_AUTHENTICATE.always());
+			case 401 ->
+				headers.put(ResponseHeader.WWW_AUTHENTICATE.headerName(), ResponseHeader.WWW_AUTHENTICATE.always());
 			case 405 -> headers.put(ResponseHeader.ALLOW.headerName(), ResponseHeader.ALLOW.sometimes());
 			case 429 -> {
 				headers.put(ResponseHeader.RETRY_AFTER.headerName(), ResponseHeader.RETRY_AFTER.always());
@@ -211,7 +222,10 @@ final class ApiDescription implements OpenApiCustomizer {
 		return example;
 	}
 
-	/** RFC 9457 problem details with the proxy's {@code code}; further members may be added later. */
+	/**
+	 * RFC 9457 problem details with the proxy's {@code code}; further members may be
+	 * added later.
+	 */
 	private static Schema<Object> problemSchema() {
 		Schema<Object> code = Schemas.string().description("machine-readable: clients switch on it");
 		EnumSet.allOf(DocumentedProblem.class)

@@ -9,9 +9,9 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import com.acme.keyapiproxy.livestreams.LivestreamPages;
 
 /**
- * A miss is answered asynchronously. Spring's timeout for it outlasts the longest miss the configuration allows, so
- * every caller hears its miss's own outcome (a code of the contract), and no miss goes on after its caller was
- * answered.
+ * A miss is answered asynchronously. Spring's timeout for it outlasts the longest miss
+ * the configuration allows, so every caller hears its miss's own outcome (a code of the
+ * contract), and no miss goes on after its caller was answered.
  */
 @Configuration(proxyBeanMethods = false)
 class AsyncAnswerTimeout implements WebMvcConfigurer {

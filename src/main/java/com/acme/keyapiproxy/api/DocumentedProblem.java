@@ -1,15 +1,15 @@
 package com.acme.keyapiproxy.api;
 
 /**
- * Every problem the proxy answers, as the API description lists it: status, the {@code code} callers switch on, and
- * when. The codes are the contract's; a code answered with two statuses ({@code request_too_large}) is listed twice.
+ * Every problem the proxy answers, as the API description lists it: status, the
+ * {@code code} callers switch on, and when. The codes are the contract's; a code answered
+ * with two statuses ({@code request_too_large}) is listed twice.
  */
 enum DocumentedProblem {
 
 	INVALID_USER_ID(400, "invalid_user_id", "userId is not 1 to 20 ASCII digits; KeyAPI is not called"),
 
-	INVALID_PAGE(400, "invalid_page",
-			"page is not an ASCII decimal from 1 to 100000 given once; KeyAPI is not called"),
+	INVALID_PAGE(400, "invalid_page", "page is not an ASCII decimal from 1 to 100000 given once; KeyAPI is not called"),
 
 	INVALID_SIZE(400, "invalid_size", "size is not an ASCII decimal from 1 to 10 given once; KeyAPI is not called"),
 
@@ -36,8 +36,7 @@ enum DocumentedProblem {
 
 	INTERNAL_ERROR(500, "internal_error", "the proxy failed unexpectedly"),
 
-	UPSTREAM_BAD_RESPONSE(502, "upstream_bad_response",
-			"KeyAPI answered something that is not its documented success"),
+	UPSTREAM_BAD_RESPONSE(502, "upstream_bad_response", "KeyAPI answered something that is not its documented success"),
 
 	UPSTREAM_AUTH_FAILED(502, "upstream_auth_failed", "KeyAPI refused the proxy's key: an operator problem"),
 

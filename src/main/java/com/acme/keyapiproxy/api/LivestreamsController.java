@@ -28,8 +28,9 @@ import com.acme.keyapiproxy.teams.Team;
 import com.acme.keyapiproxy.teams.Teams;
 
 /**
- * Everything about a page request that is not a plain fresh hit: who is asking, validation, cache directives, misses
- * (answered asynchronously, so a waiting miss holds no request thread).
+ * Everything about a page request that is not a plain fresh hit: who is asking,
+ * validation, cache directives, misses (answered asynchronously, so a waiting miss holds
+ * no request thread).
  */
 @RestController
 @Tag(name = LivestreamsController.TAG)
@@ -75,7 +76,8 @@ class LivestreamsController {
 			@Parameter(hidden = true) HttpServletRequest request) {
 		Team team = this.teams.identify(request.getHeader(HttpHeaders.AUTHORIZATION));
 		PageQuery query = PageQuery.of(userId, request);
-		// HEAD never spends: it answers what a fresh stored page would, or 504 not_cached as only-if-cached does
+		// HEAD never spends: it answers what a fresh stored page would, or 504 not_cached
+		// as only-if-cached does
 		// (headers only, as HEAD has no body), whatever Cache-Control asks.
 		CacheDirectives directives = HttpMethod.HEAD.matches(request.getMethod()) ? CacheDirectives.ONLY_IF_CACHED
 				: RequestCacheControl.parse(request.getHeaders(HttpHeaders.CACHE_CONTROL));

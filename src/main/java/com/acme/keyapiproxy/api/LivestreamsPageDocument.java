@@ -9,8 +9,8 @@ import io.swagger.v3.oas.annotations.media.Schema.RequiredMode;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The shape of a page answer, for the API description only: the answer itself is written from bytes prepared when
- * the page was stored.
+ * The shape of a page answer, for the API description only: the answer itself is written
+ * from bytes prepared when the page was stored.
  */
 @Schema(name = "LivestreamsPage", description = "One page of an influencer's livestream history, newest first")
 record LivestreamsPageDocument(
@@ -19,8 +19,7 @@ record LivestreamsPageDocument(
 		@Schema(requiredMode = RequiredMode.REQUIRED, minimum = "1", maximum = "100000", example = "1") int page,
 		@Schema(requiredMode = RequiredMode.REQUIRED, minimum = "1", maximum = "10", example = "10") int size,
 		@Schema(requiredMode = RequiredMode.REQUIRED,
-				description = "KeyAPI's livestream objects exactly as it sent them; fields it adds later pass through")
-		List<Map<String, Object>> items,
+				description = "KeyAPI's livestream objects exactly as it sent them; fields it adds later pass through") List<Map<String, Object>> items,
 		@JsonProperty("has_more") @Schema(requiredMode = RequiredMode.REQUIRED,
 				description = "items.length == size") boolean hasMore,
 		@JsonProperty("fetched_at") @Schema(requiredMode = RequiredMode.REQUIRED, format = "date-time",

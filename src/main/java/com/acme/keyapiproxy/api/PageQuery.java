@@ -7,10 +7,11 @@ import org.jspecify.annotations.Nullable;
 import com.acme.keyapiproxy.livestreams.PageRequest;
 
 /**
- * The validated inputs of {@code GET /influencers/{userId}/livestreams?page=&size=}. Strict on purpose: a value given
- * empty, twice, with a sign, spaces or non-ASCII digits is refused rather than guessed at, and the first invalid of
- * {@code userId}, {@code page}, {@code size} is named (after {@code userId}, a query string that cannot be decoded
- * at all is {@code invalid_request}).
+ * The validated inputs of {@code GET /influencers/{userId}/livestreams?page=&size=}.
+ * Strict on purpose: a value given empty, twice, with a sign, spaces or non-ASCII digits
+ * is refused rather than guessed at, and the first invalid of {@code userId},
+ * {@code page}, {@code size} is named (after {@code userId}, a query string that cannot
+ * be decoded at all is {@code invalid_request}).
  */
 record PageQuery(String userId, int page, int size) {
 
@@ -39,9 +40,10 @@ record PageQuery(String userId, int page, int size) {
 	}
 
 	/**
-	 * Tomcat decodes the whole query string on the first read and throws then, only then: later reads get what it
-	 * decoded before it failed. So the failure is remembered on the request, for the controller after the hit filter.
-	 * A query Tomcat cannot decode is the caller's mistake, not the proxy's failure.
+	 * Tomcat decodes the whole query string on the first read and throws then, only then:
+	 * later reads get what it decoded before it failed. So the failure is remembered on
+	 * the request, for the controller after the hit filter. A query Tomcat cannot decode
+	 * is the caller's mistake, not the proxy's failure.
 	 */
 	private static String @Nullable [] values(HttpServletRequest request, String name) {
 		if (request.getAttribute(MALFORMED_QUERY_ATTRIBUTE) != null) {

@@ -5,9 +5,10 @@ import java.util.Locale;
 import org.springframework.http.HttpStatus;
 
 /**
- * An error answer as RFC 9457 problem details, with the {@code code} callers switch on. What the controller's advice
- * answers through Spring's {@code ProblemDetail}, and what the writers outside Spring MVC (Spring's error path,
- * Tomcat's refusals) render from this record: the same five fields either way.
+ * An error answer as RFC 9457 problem details, with the {@code code} callers switch on.
+ * What the controller's advice answers through Spring's {@code ProblemDetail}, and what
+ * the writers outside Spring MVC (Spring's error path, Tomcat's refusals) render from
+ * this record: the same five fields either way.
  */
 record Problem(String type, String title, int status, String detail, String code) {
 
@@ -26,7 +27,8 @@ record Problem(String type, String title, int status, String detail, String code
 
 	private static String detailFor(int status) {
 		return switch (status) {
-			case 400 -> "The request is malformed (its request line, a header or the query string): it was not processed";
+			case 400 ->
+				"The request is malformed (its request line, a header or the query string): it was not processed";
 			case 404 -> "Nothing is served at this path";
 			case 405 -> "This method is not allowed here";
 			case 500 -> "The proxy failed unexpectedly";

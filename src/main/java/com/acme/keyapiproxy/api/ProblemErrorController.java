@@ -12,9 +12,10 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Spring Boot's error path, where Tomcat forwards an error that no handler answered (a {@code TRACE}, which the
- * connector refuses, or an exception out of a filter), as a problem in place of Boot's
- * {@code {"timestamp","status","error","path"}}. Being an {@link ErrorController}, it replaces Boot's.
+ * Spring Boot's error path, where Tomcat forwards an error that no handler answered (a
+ * {@code TRACE}, which the connector refuses, or an exception out of a filter), as a
+ * problem in place of Boot's {@code {"timestamp","status","error","path"}}. Being an
+ * {@link ErrorController}, it replaces Boot's.
  */
 @Hidden
 @RestController

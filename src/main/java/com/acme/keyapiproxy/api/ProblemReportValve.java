@@ -23,10 +23,12 @@ import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.http.MediaType;
 
 /**
- * Tomcat's error report, for every error no one else wrote an answer for: above all what the connector refuses before
- * any filter runs (a malformed request line or header, a missing {@code Host}, an over-long request line or headers,
- * an HTTP version it does not speak). In place of Tomcat's HTML page it writes the problem every other error on the
- * port is. It sits on the host, where Tomcat looks for its error report valve ({@link #replaceOn}).
+ * Tomcat's error report, for every error no one else wrote an answer for: above all what
+ * the connector refuses before any filter runs (a malformed request line or header, a
+ * missing {@code Host}, an over-long request line or headers, an HTTP version it does not
+ * speak). In place of Tomcat's HTML page it writes the problem every other error on the
+ * port is. It sits on the host, where Tomcat looks for its error report valve
+ * ({@link #replaceOn}).
  */
 final class ProblemReportValve extends ErrorReportValve {
 
@@ -34,7 +36,8 @@ final class ProblemReportValve extends ErrorReportValve {
 
 	/**
 	 * How Tomcat's HTTP/1.1 reader says the request line and headers outgrew its buffer
-	 * ({@code max-http-request-header-size}): it has no exception type of its own, only this (localised) message.
+	 * ({@code max-http-request-header-size}): it has no exception type of its own, only
+	 * this (localised) message.
 	 */
 	private static final String TOO_LARGE = StringManager.getManager("org.apache.coyote.http11")
 		.getString("iib.requestheadertoolarge.error");
@@ -45,14 +48,18 @@ final class ProblemReportValve extends ErrorReportValve {
 		this.json = json;
 	}
 
-	/** Puts the valve on the host of every server the factory makes (after Boot's customizer has added its own). */
+	/**
+	 * Puts the valve on the host of every server the factory makes (after Boot's
+	 * customizer has added its own).
+	 */
 	static WebServerFactoryCustomizer<TomcatServletWebServerFactory> onEveryHost(JsonMapper json) {
 		return (factory) -> factory.addContextCustomizers((context) -> replaceOn((Host) context.getParent(), json));
 	}
 
 	/**
-	 * Puts the valve on the host in place of any {@link ErrorReportValve} (Boot adds one), and names its class as
-	 * the host's error report valve, so that the host's start does not add Tomcat's HTML one back.
+	 * Puts the valve on the host in place of any {@link ErrorReportValve} (Boot adds
+	 * one), and names its class as the host's error report valve, so that the host's
+	 * start does not add Tomcat's HTML one back.
 	 */
 	private static void replaceOn(Host host, JsonMapper json) {
 		for (Valve valve : host.getPipeline().getValves()) {
@@ -78,7 +85,8 @@ final class ProblemReportValve extends ErrorReportValve {
 			return;
 		}
 		Problem problem = problemFor(status, throwable, request);
-		// What the caller sent is the caller's mistake: nothing for the operators to act on.
+		// What the caller sent is the caller's mistake: nothing for the operators to act
+		// on.
 		log.debug("Refused a request: {} {} ({})", problem.status(), problem.code(),
 				(throwable != null) ? throwable.getMessage() : "no exception");
 		try {
@@ -99,8 +107,8 @@ final class ProblemReportValve extends ErrorReportValve {
 	private static Problem problemFor(int status, @Nullable Throwable cause, Request request) {
 		if (status == 400 && cause != null && TOO_LARGE.equals(cause.getMessage())) {
 			return requestLineRead(request)
-					? Problem.of(431, "request_too_large", "The request's header fields are larger than this server "
-							+ "accepts")
+					? Problem.of(431, "request_too_large",
+							"The request's header fields are larger than this server " + "accepts")
 					: Problem.of(414, "request_too_large",
 							"The request line (method, path and query) is longer than this server accepts");
 		}
@@ -108,7 +116,8 @@ final class ProblemReportValve extends ErrorReportValve {
 			return Problem.of(431, "request_too_large", "The request has more header fields than this server accepts");
 		}
 		if (status == 501) {
-			// An unknown Transfer-Encoding: this API takes no request bodies, so the request is simply malformed.
+			// An unknown Transfer-Encoding: this API takes no request bodies, so the
+			// request is simply malformed.
 			return Problem.of(400, "invalid_request", "The request uses a transfer coding this server does not accept");
 		}
 		if (status == 505) {
@@ -118,8 +127,9 @@ final class ProblemReportValve extends ErrorReportValve {
 	}
 
 	/**
-	 * Whether the request line was read, so that the headers are what overflowed. Tomcat sets the request target once
-	 * it has read it whole (and defaults the protocol when it fails, so that is no sign).
+	 * Whether the request line was read, so that the headers are what overflowed. Tomcat
+	 * sets the request target once it has read it whole (and defaults the protocol when
+	 * it fails, so that is no sign).
 	 */
 	private static boolean requestLineRead(Request request) {
 		return !request.getCoyoteRequest().requestURI().isNull();

@@ -36,8 +36,9 @@ import com.acme.keyapiproxy.upstream.UpstreamTimedOut;
 import com.acme.keyapiproxy.upstream.UpstreamUnavailable;
 
 /**
- * Every error answer is RFC 9457 {@code application/problem+json} with a machine-readable {@code code} that callers
- * switch on. Spring's own errors (unknown path, wrong method, …) get a code derived from their status.
+ * Every error answer is RFC 9457 {@code application/problem+json} with a machine-readable
+ * {@code code} that callers switch on. Spring's own errors (unknown path, wrong method,
+ * …) get a code derived from their status.
  */
 @RestControllerAdvice
 class ProblemResponses extends ResponseEntityExceptionHandler {
@@ -49,7 +50,10 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
 		return problem(HttpStatus.BAD_REQUEST, ex.code(), ex.getMessage(), null);
 	}
 
-	/** A read of the query string that {@link PageQuery} did not make: the caller's mistake all the same. */
+	/**
+	 * A read of the query string that {@link PageQuery} did not make: the caller's
+	 * mistake all the same.
+	 */
 	@ExceptionHandler
 	ResponseEntity<Object> malformedQuery(InvalidParameterException ex) {
 		return problem(HttpStatus.BAD_REQUEST, "invalid_request", PageQuery.MALFORMED_QUERY, null);
@@ -72,8 +76,8 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
 	}
 
 	/**
-	 * The credits left were all held by fetches in flight for the whole of max-wait: like a slot not free in time,
-	 * and soon over, so not a month-long 429.
+	 * The credits left were all held by fetches in flight for the whole of max-wait: like
+	 * a slot not free in time, and soon over, so not a month-long 429.
 	 */
 	@ExceptionHandler
 	ResponseEntity<Object> creditsStillHeld(CreditsStillHeld ex) {
@@ -108,7 +112,10 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
 		return problem(HttpStatus.BAD_GATEWAY, "upstream_bad_response", bad.getMessage(), null);
 	}
 
-	/** Shared mode without Redis: a miss cannot be accounted for or paced, so it is not sent (README says why). */
+	/**
+	 * Shared mode without Redis: a miss cannot be accounted for or paced, so it is not
+	 * sent (README says why).
+	 */
 	@ExceptionHandler
 	ResponseEntity<Object> sharedStateUnavailable(SharedStateUnavailable ex) {
 		log.warn("Refusing a miss: {}", ex.getMessage());
@@ -134,8 +141,8 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
 	}
 
 	/**
-	 * Spring's async timeout outlasts the longest miss ({@link AsyncAnswerTimeout}), so this should never be seen; if it
-	 * is, the caller hears a code of the contract.
+	 * Spring's async timeout outlasts the longest miss ({@link AsyncAnswerTimeout}), so
+	 * this should never be seen; if it is, the caller hears a code of the contract.
 	 */
 	@Override
 	protected ResponseEntity<Object> handleAsyncRequestTimeoutException(AsyncRequestTimeoutException ex,
@@ -146,8 +153,8 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
 
 	/** Spring MVC's own exceptions (404, 405, 406, …) as problems with a code. */
 	@Override
-	protected ResponseEntity<Object> handleExceptionInternal(Exception ex, @Nullable Object body,
-			HttpHeaders headers, HttpStatusCode statusCode, WebRequest request) {
+	protected ResponseEntity<Object> handleExceptionInternal(Exception ex, @Nullable Object body, HttpHeaders headers,
+			HttpStatusCode statusCode, WebRequest request) {
 		ProblemDetail problem = (body instanceof ProblemDetail detail) ? detail
 				: ProblemDetail.forStatusAndDetail(statusCode, ex.getMessage());
 		String code = Problem.codeFor(statusCode.value());

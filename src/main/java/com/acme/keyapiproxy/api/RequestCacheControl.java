@@ -8,8 +8,9 @@ import org.jspecify.annotations.Nullable;
 import com.acme.keyapiproxy.livestreams.CacheDirectives;
 
 /**
- * Reads the request directives the proxy honours from {@code Cache-Control} (RFC 9111 §5.2.1): {@code no-cache},
- * {@code max-age=N} and {@code only-if-cached}. Unknown directives are ignored, as RFC 9111 asks.
+ * Reads the request directives the proxy honours from {@code Cache-Control} (RFC 9111
+ * §5.2.1): {@code no-cache}, {@code max-age=N} and {@code only-if-cached}. Unknown
+ * directives are ignored, as RFC 9111 asks.
  */
 final class RequestCacheControl {
 

@@ -6,8 +6,8 @@ import io.swagger.v3.oas.models.headers.Header;
 import io.swagger.v3.oas.models.media.Schema;
 
 /**
- * The response headers the proxy writes, as the API description declares them. Patterns are exact: the integration
- * tests validate every answer's headers against them.
+ * The response headers the proxy writes, as the API description declares them. Patterns
+ * are exact: the integration tests validate every answer's headers against them.
  */
 enum ResponseHeader {
 
@@ -41,8 +41,7 @@ enum ResponseHeader {
 			"for a team with a monthly allowance: credits remaining and seconds until the period resets",
 			() -> Schemas.string().pattern("^\"monthly\";r=[0-9]+;t=[0-9]+$").example("\"monthly\";r=88;t=86400")),
 
-	RETRY_AFTER("Retry-After", "whole seconds to wait before asking again",
-			() -> Schemas.integerFrom(1).example(30)),
+	RETRY_AFTER("Retry-After", "whole seconds to wait before asking again", () -> Schemas.integerFrom(1).example(30)),
 
 	WWW_AUTHENTICATE("WWW-Authenticate", "how to authenticate: a team's bearer token",
 			() -> Schemas.string().pattern("^Bearer( |$)").example("Bearer realm=\"keyapi-proxy\"")),
@@ -70,7 +69,9 @@ enum ResponseHeader {
 		return declared().required(true);
 	}
 
-	/** Sent on some answers of the status it is declared for (the description says which). */
+	/**
+	 * Sent on some answers of the status it is declared for (the description says which).
+	 */
 	Header sometimes() {
 		return declared();
 	}

@@ -6,7 +6,10 @@ import java.util.Set;
 import io.swagger.v3.oas.models.SpecVersion;
 import io.swagger.v3.oas.models.media.Schema;
 
-/** OpenAPI 3.1 schema objects for the parts of the description built in code rather than from annotations. */
+/**
+ * OpenAPI 3.1 schema objects for the parts of the description built in code rather than
+ * from annotations.
+ */
 final class Schemas {
 
 	private Schemas() {
@@ -44,7 +47,10 @@ final class Schemas {
 		return all;
 	}
 
-	/** In OpenAPI 3.1 the type is a set (JSON Schema 2020-12); {@code type} alone is not written. */
+	/**
+	 * In OpenAPI 3.1 the type is a set (JSON Schema 2020-12); {@code type} alone is not
+	 * written.
+	 */
 	private static Schema<Object> of(String type) {
 		return new Schema<>().specVersion(SpecVersion.V31).types(Set.of(type));
 	}

@@ -17,7 +17,10 @@ import com.acme.keyapiproxy.budget.Budget;
 import com.acme.keyapiproxy.budget.Usage;
 import com.acme.keyapiproxy.teams.Teams;
 
-/** {@code GET /usage}: the calling team's spend in the current month, and the organisation's. */
+/**
+ * {@code GET /usage}: the calling team's spend in the current month, and the
+ * organisation's.
+ */
 @RestController
 @Tag(name = UsageController.TAG)
 class UsageController {
@@ -38,8 +41,8 @@ class UsageController {
 	@ApiResponse(responseCode = "200", description = "The spend",
 			content = @Content(mediaType = "application/json", schema = @Schema(implementation = UsageDocument.class)))
 	@GetMapping("/usage")
-	Usage usage(@RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) @Parameter(
-			hidden = true) @Nullable String authorization) {
+	Usage usage(@RequestHeader(name = HttpHeaders.AUTHORIZATION,
+			required = false) @Parameter(hidden = true) @Nullable String authorization) {
 		return this.budget.usage(this.teams.identify(authorization));
 	}
 

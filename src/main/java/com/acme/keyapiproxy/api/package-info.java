@@ -1,4 +1,7 @@
-/** Inbound HTTP: the hit filter, the controller, input rules, response headers and the RFC 9457 problem mapping. No business decisions. */
+/**
+ * Inbound HTTP: the hit filter, the controller, input rules, response headers and the RFC
+ * 9457 problem mapping. No business decisions.
+ */
 @ApplicationModule(allowedDependencies = { "livestreams", "teams", "budget", "upstream", "sharedstate" })
 @NullMarked
 package com.acme.keyapiproxy.api;

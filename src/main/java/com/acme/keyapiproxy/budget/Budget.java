@@ -28,15 +28,18 @@ import com.acme.keyapiproxy.teams.Team;
 import com.acme.keyapiproxy.teams.Teams;
 
 /**
- * The one shared credit budget. A miss {@link #reserve reserves} a credit for its team when it decides to call KeyAPI
- * (refused when the organisation's or the team's monthly allowance is spent; when what is left is all held by fetches
- * in flight, it waits for them to settle first), {@link #spend spends} it durably
- * just before the request is sent, and {@link #settle settles} it when the miss is over: kept if KeyAPI answered 2xx
- * (KeyAPI charged), refunded otherwise, so an outage eats no allowance. A crash forgets the credits held by misses that
- * were still waiting in line: it over-counts at most the misses being sent. Periods are calendar months in UTC.
+ * The one shared credit budget. A miss {@link #reserve reserves} a credit for its team
+ * when it decides to call KeyAPI (refused when the organisation's or the team's monthly
+ * allowance is spent; when what is left is all held by fetches in flight, it waits for
+ * them to settle first), {@link #spend spends} it durably just before the request is
+ * sent, and {@link #settle settles} it when the miss is over: kept if KeyAPI answered 2xx
+ * (KeyAPI charged), refunded otherwise, so an outage eats no allowance. A crash forgets
+ * the credits held by misses that were still waiting in line: it over-counts at most the
+ * misses being sent. Periods are calendar months in UTC.
  * <p>
- * Thread-safe: the check against the allowances and the hold are one atomic step, which makes charging exact under
- * any concurrency; waiting for a spend to reach the disk is not, so concurrent misses share one fsync.
+ * Thread-safe: the check against the allowances and the hold are one atomic step, which
+ * makes charging exact under any concurrency; waiting for a spend to reach the disk is
+ * not, so concurrent misses share one fsync.
  */
 @Component
 public class Budget implements AutoCloseable {
@@ -56,8 +59,9 @@ public class Budget implements AutoCloseable {
 	private final Map<String, Counter> creditsSpent = new ConcurrentHashMap<>();
 
 	/**
-	 * @param maxWait {@code keyapi.rate-limit.max-wait}, read by name so that the budget does not depend on
-	 * {@code upstream}: a miss waits for held credits no longer than it would for an upstream slot
+	 * @param maxWait {@code keyapi.rate-limit.max-wait}, read by name so that the budget
+	 * does not depend on {@code upstream}: a miss waits for held credits no longer than
+	 * it would for an upstream slot
 	 */
 	@Autowired
 	Budget(CreditLedger ledger, BudgetProperties properties, Teams teams, Clock clock, MeterRegistry meterRegistry,
@@ -65,15 +69,14 @@ public class Budget implements AutoCloseable {
 		this(ledger, properties.monthlyCredits(), teams, clock, meterRegistry, maxWait);
 	}
 
-	Budget(CreditLedger ledger, @Nullable Long organisationLimit, Teams teams, Clock clock,
-			MeterRegistry meterRegistry, Duration maxWait) {
+	Budget(CreditLedger ledger, @Nullable Long organisationLimit, Teams teams, Clock clock, MeterRegistry meterRegistry,
+			Duration maxWait) {
 		this.ledger = ledger;
 		this.organisationLimit = organisationLimit;
 		this.maxWait = maxWait;
 		this.clock = clock;
 		this.meterRegistry = meterRegistry;
-		Gauge.builder("keyapi.proxy.organisation.credits.spent",
-				() -> total(this.ledger.spentIn(currentPeriod())))
+		Gauge.builder("keyapi.proxy.organisation.credits.spent", () -> total(this.ledger.spentIn(currentPeriod())))
 			.description("Credits all teams together have spent (or reserved) this month")
 			.register(meterRegistry);
 		if (organisationLimit != null) {
@@ -89,7 +92,8 @@ public class Budget implements AutoCloseable {
 					.description("Credits the team may still spend this month (absent for unlimited teams)")
 					.tag("team", team.name())
 					.register(meterRegistry);
-				// With remaining, the share of the allowance spent: what the team budget alerts compare.
+				// With remaining, the share of the allowance spent: what the team budget
+				// alerts compare.
 				Gauge.builder("keyapi.proxy.credits.limit", () -> limit)
 					.description("The team's monthly credit allowance (absent for unlimited teams)")
 					.tag("team", team.name())
@@ -99,21 +103,25 @@ public class Budget implements AutoCloseable {
 	}
 
 	/**
-	 * Holds one credit for a miss of this team while it waits in line: counted against the allowances at once (so
-	 * concurrent misses cannot overspend), not yet spent, and forgotten by a crash. When the credits left are all held
-	 * by fetches in flight, waits for them to settle (they come back when a fetch fails), within {@code max-wait}.
-	 * @throws OrganisationBudgetExhausted when all teams together have spent the month's shared credits (named first,
-	 * even when the team's own are spent too)
+	 * Holds one credit for a miss of this team while it waits in line: counted against
+	 * the allowances at once (so concurrent misses cannot overspend), not yet spent, and
+	 * forgotten by a crash. When the credits left are all held by fetches in flight,
+	 * waits for them to settle (they come back when a fetch fails), within
+	 * {@code max-wait}.
+	 * @throws OrganisationBudgetExhausted when all teams together have spent the month's
+	 * shared credits (named first, even when the team's own are spent too)
 	 * @throws TeamBudgetExhausted when the team has spent its own
-	 * @throws CreditsStillHeld when the credits left were still all held by fetches in flight after {@code max-wait}
+	 * @throws CreditsStillHeld when the credits left were still all held by fetches in
+	 * flight after {@code max-wait}
 	 */
 	public Reservation reserve(Team team) {
 		return reserve(team, this.maxWait);
 	}
 
 	/**
-	 * {@link #reserve} for a miss that must not keep anyone waiting (a refetch behind a stale answer, a fetch taken
-	 * over from a dead replica): refused at once with {@link CreditsStillHeld} when the credits left are all held.
+	 * {@link #reserve} for a miss that must not keep anyone waiting (a refetch behind a
+	 * stale answer, a fetch taken over from a dead replica): refused at once with
+	 * {@link CreditsStillHeld} when the credits left are all held.
 	 */
 	public Reservation reserveWithoutWaiting(Team team) {
 		return reserve(team, Duration.ZERO);
@@ -166,19 +174,21 @@ public class Budget implements AutoCloseable {
 	}
 
 	private static CreditsStillHeld stillHeld(String limit, Team team, Duration waited) {
-		return new CreditsStillHeld(Limit.ORGANISATION.equals(limit) ? "the organisation" : "team '" + team.name() + "'",
-				waited);
+		return new CreditsStillHeld(
+				Limit.ORGANISATION.equals(limit) ? "the organisation" : "team '" + team.name() + "'", waited);
 	}
 
 	/**
-	 * Spends the held credit, durably, before KeyAPI is called: when the miss's first attempt is next in line. A
-	 * crash after this over-counts the credit if KeyAPI never saw the request; one before it costs nothing. Runs
-	 * once; later calls do nothing.
-	 * @throws IllegalStateException when the reservation was settled already (the miss is over: do not send it)
+	 * Spends the held credit, durably, before KeyAPI is called: when the miss's first
+	 * attempt is next in line. A crash after this over-counts the credit if KeyAPI never
+	 * saw the request; one before it costs nothing. Runs once; later calls do nothing.
+	 * @throws IllegalStateException when the reservation was settled already (the miss is
+	 * over: do not send it)
 	 */
 	public void spend(Reservation reservation) {
 		if (reservation.markSpent()) {
-			// Outside any lock, so that concurrent misses share one fsync instead of queueing for one each.
+			// Outside any lock, so that concurrent misses share one fsync instead of
+			// queueing for one each.
 			this.ledger.awaitDurable(this.ledger.spend(reservation.hold()));
 		}
 		else if (reservation.isSettled()) {
@@ -187,9 +197,10 @@ public class Budget implements AutoCloseable {
 	}
 
 	/**
-	 * Ends a reservation with what KeyAPI actually charged for the miss (the 2xx answers it gave): a held credit is
-	 * released; a spent one is refunded when KeyAPI charged nothing, kept for one. Either way it is no longer in
-	 * flight, and misses waiting for it are woken. Runs once; later calls do nothing.
+	 * Ends a reservation with what KeyAPI actually charged for the miss (the 2xx answers
+	 * it gave): a held credit is released; a spent one is refunded when KeyAPI charged
+	 * nothing, kept for one. Either way it is no longer in flight, and misses waiting for
+	 * it are woken. Runs once; later calls do nothing.
 	 */
 	public void settle(Reservation reservation, int creditsCharged) {
 		Reservation.Stage was = reservation.markSettled();
@@ -206,8 +217,10 @@ public class Budget implements AutoCloseable {
 			}
 		}
 		catch (SharedStateUnavailable unreachable) {
-			// The answer must not fail for it. A lost refund over-counts, the safe side; a lost extra charge (a
-			// miss KeyAPI charged twice) under-counts, and is logged so it can be added by hand. (In shared mode the
+			// The answer must not fail for it. A lost refund over-counts, the safe side;
+			// a lost extra charge (a
+			// miss KeyAPI charged twice) under-counts, and is logged so it can be added
+			// by hand. (In shared mode the
 			// hold lapses after its lifetime.)
 			if (correction > 0) {
 				log.error("Could not record {} more credits of team {} for {}: {}", correction, hold.team(),
@@ -257,10 +270,11 @@ public class Budget implements AutoCloseable {
 	}
 
 	private Counter creditsSpent(String team) {
-		return this.creditsSpent.computeIfAbsent(team, (name) -> Counter.builder("keyapi.proxy.credits.spent")
-			.description("Credits KeyAPI charged, by the team whose request caused them")
-			.tag("team", name)
-			.register(this.meterRegistry));
+		return this.creditsSpent.computeIfAbsent(team,
+				(name) -> Counter.builder("keyapi.proxy.credits.spent")
+					.description("Credits KeyAPI charged, by the team whose request caused them")
+					.tag("team", name)
+					.register(this.meterRegistry));
 	}
 
 	private YearMonth currentPeriod() {

@@ -8,11 +8,17 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import com.acme.keyapiproxy.sharedstate.ConditionalOnSharedMode;
 import com.acme.keyapiproxy.sharedstate.SharedStateProperties;
 
-/** Where credits are counted: in Redis in shared mode, else in the single instance's journal file. */
+/**
+ * Where credits are counted: in Redis in shared mode, else in the single instance's
+ * journal file.
+ */
 @Configuration(proxyBeanMethods = false)
 class BudgetConfiguration {
 
-	/** On a replica's first start in shared mode, the single-instance ledger (if there is one) is imported, once. */
+	/**
+	 * On a replica's first start in shared mode, the single-instance ledger (if there is
+	 * one) is imported, once.
+	 */
 	@Bean
 	@ConditionalOnSharedMode
 	CreditLedger sharedCreditLedger(StringRedisTemplate redis, SharedStateProperties shared, BudgetProperties budget) {

@@ -11,8 +11,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * @param monthlyCredits the whole organisation's allowance per calendar month (UTC), all teams together; unlimited
- * when not set
+ * @param monthlyCredits the whole organisation's allowance per calendar month (UTC), all
+ * teams together; unlimited when not set
  * @param file where the single-instance credit ledger lives
  */
 @Validated

@@ -8,7 +8,10 @@ import org.springframework.stereotype.Component;
 
 import com.acme.keyapiproxy.teams.Teams;
 
-/** {@code /actuator/credits} on the management port: every team's spend in the current month. */
+/**
+ * {@code /actuator/credits} on the management port: every team's spend in the current
+ * month.
+ */
 @Component
 @Endpoint(id = "credits")
 class CreditsEndpoint {

@@ -26,22 +26,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The single-instance ledger: an append-only journal of text lines {@code <yyyy-MM> <team> <±credits> <crc32>},
- * compacted to one line per team and month at every start (and after {@value #COMPACT_AFTER} appends) by writing a
- * snapshot and renaming it over the journal atomically.
+ * The single-instance ledger: an append-only journal of text lines
+ * {@code <yyyy-MM> <team> <±credits> <crc32>}, compacted to one line per team and month
+ * at every start (and after {@value #COMPACT_AFTER} appends) by writing a snapshot and
+ * renaming it over the journal atomically.
  * <p>
- * Why a journal rather than an embedded database: the ledger is a handful of counters changed a few times a second
- * at most (KeyAPI's QPS bounds it), so the whole state fits in memory, and what matters is that a charge is on disk
- * before KeyAPI is called. An fsync'd append does exactly that, the format is readable with {@code cat}, and there is
- * no storage engine to version, lock or corrupt. Each line carries a CRC so damage is found, never silently read.
+ * Why a journal rather than an embedded database: the ledger is a handful of counters
+ * changed a few times a second at most (KeyAPI's QPS bounds it), so the whole state fits
+ * in memory, and what matters is that a charge is on disk before KeyAPI is called. An
+ * fsync'd append does exactly that, the format is readable with {@code cat}, and there is
+ * no storage engine to version, lock or corrupt. Each line carries a CRC so damage is
+ * found, never silently read.
  * <p>
- * Crash safety: a credit is held in memory while its miss waits in line, then appended and forced to disk just before
- * the KeyAPI call (concurrent ones share one force); a refund (no 2xx) is appended without forcing. A crash can therefore lose at most refunds, so it over-counts, never under-counts. A torn last line
- * (the process died while appending it, before its fsync returned, so before KeyAPI was called) is dropped with a
- * warning; damage anywhere else stops the start, and the ledger is never reset automatically.
+ * Crash safety: a credit is held in memory while its miss waits in line, then appended
+ * and forced to disk just before the KeyAPI call (concurrent ones share one force); a
+ * refund (no 2xx) is appended without forcing. A crash can therefore lose at most
+ * refunds, so it over-counts, never under-counts. A torn last line (the process died
+ * while appending it, before its fsync returned, so before KeyAPI was called) is dropped
+ * with a warning; damage anywhere else stops the start, and the ledger is never reset
+ * automatically.
  * <p>
- * Thread-safe: appends and reads hold a private lock; forcing to disk happens outside that lock, one force at a time,
- * covering every append before it (group commit).
+ * Thread-safe: appends and reads hold a private lock; forcing to disk happens outside
+ * that lock, one force at a time, covering every append before it (group commit).
  */
 final class JournalCreditLedger implements CreditLedger {
 
@@ -53,26 +59,38 @@ final class JournalCreditLedger implements CreditLedger {
 
 	private final Map<YearMonth, Map<String, Long>> spent = new HashMap<>();
 
-	/** Credits held for misses waiting to be sent: in memory only, so a crash forgets them. */
+	/**
+	 * Credits held for misses waiting to be sent: in memory only, so a crash forgets
+	 * them.
+	 */
 	private final Map<YearMonth, Map<String, Long>> held = new HashMap<>();
 
 	/**
-	 * Credits spent for requests sent whose outcome is not known yet (counted in {@link #spent} too): in memory only,
-	 * so a crash leaves them spent, the safe side.
+	 * Credits spent for requests sent whose outcome is not known yet (counted in
+	 * {@link #spent} too): in memory only, so a crash leaves them spent, the safe side.
 	 */
 	private final Map<YearMonth, Map<String, Long>> sending = new HashMap<>();
 
-	/** Guards the counts and the journal channel; private, so no caller can hold it (or wait on it) from outside. */
+	/**
+	 * Guards the counts and the journal channel; private, so no caller can hold it (or
+	 * wait on it) from outside.
+	 */
 	private final Object lock = new Object();
 
 	private final LedgerChanges changes = new LedgerChanges();
 
-	/** Open for appending once {@link #open} compacted; {@code null} in a ledger made by {@link #read}. */
+	/**
+	 * Open for appending once {@link #open} compacted; {@code null} in a ledger made by
+	 * {@link #read}.
+	 */
 	private @Nullable FileChannel journal;
 
 	private int appendsSinceCompaction;
 
-	/** How many changes were appended since the ledger was opened: the ticket of the latest. */
+	/**
+	 * How many changes were appended since the ledger was opened: the ticket of the
+	 * latest.
+	 */
 	private long appended;
 
 	/** The ticket up to which every change is known to be on disk. */
@@ -92,8 +110,8 @@ final class JournalCreditLedger implements CreditLedger {
 	}
 
 	/**
-	 * What a ledger file holds, every month and team, read without changing the file (for the import into shared
-	 * mode). Empty when there is no file.
+	 * What a ledger file holds, every month and team, read without changing the file (for
+	 * the import into shared mode). Empty when there is no file.
 	 */
 	static Map<YearMonth, Map<String, Long>> read(Path file) {
 		JournalCreditLedger ledger = new JournalCreditLedger(file.toAbsolutePath().normalize());
@@ -112,8 +130,9 @@ final class JournalCreditLedger implements CreditLedger {
 	}
 
 	/**
-	 * Group commit: whoever finds its change not yet on disk forces the journal for every change appended so far, so
-	 * callers waiting meanwhile usually find theirs already done: many reservations, few fsyncs.
+	 * Group commit: whoever finds its change not yet on disk forces the journal for every
+	 * change appended so far, so callers waiting meanwhile usually find theirs already
+	 * done: many reservations, few fsyncs.
 	 */
 	@Override
 	public void awaitDurable(long ticket) {
@@ -131,7 +150,8 @@ final class JournalCreditLedger implements CreditLedger {
 				channel.force(false);
 			}
 			catch (ClosedChannelException compacted) {
-				// A compaction replaced the journal meanwhile; it forced everything appended before it.
+				// A compaction replaced the journal meanwhile; it forced everything
+				// appended before it.
 			}
 			catch (IOException ex) {
 				throw new UncheckedIOException("Could not write the credit ledger " + this.file, ex);
@@ -160,7 +180,8 @@ final class JournalCreditLedger implements CreditLedger {
 
 	@Override
 	public void awaitSettling(HoldVerdict.AllHeld verdict, long deadlineNanos) throws InterruptedException {
-		// Every hold of this ledger ends in this process, which signals it: nothing to poll.
+		// Every hold of this ledger ends in this process, which signals it: nothing to
+		// poll.
 		this.changes.awaitChangeAfter(verdict.changesSeen(), deadlineNanos);
 	}
 
@@ -186,7 +207,10 @@ final class JournalCreditLedger implements CreditLedger {
 		return ticket;
 	}
 
-	/** With the lock held: the journal, which only a ledger made by {@link #read} lacks, and that one never writes. */
+	/**
+	 * With the lock held: the journal, which only a ledger made by {@link #read} lacks,
+	 * and that one never writes.
+	 */
 	private FileChannel journal() {
 		return Objects.requireNonNull(this.journal, "A ledger made by read() cannot be written");
 	}
@@ -208,11 +232,10 @@ final class JournalCreditLedger implements CreditLedger {
 	}
 
 	private static void move(Map<YearMonth, Map<String, Long>> counts, YearMonth period, String team, long credits) {
-		counts.computeIfAbsent(period, (p) -> new HashMap<>())
-			.compute(team, (t, before) -> {
-				long after = ((before != null) ? before : 0L) + credits;
-				return (after != 0) ? after : null;
-			});
+		counts.computeIfAbsent(period, (p) -> new HashMap<>()).compute(team, (t, before) -> {
+			long after = ((before != null) ? before : 0L) + credits;
+			return (after != 0) ? after : null;
+		});
 	}
 
 	private static long countedBy(Limit limit, Map<YearMonth, Map<String, Long>> counts, YearMonth period) {
@@ -291,7 +314,10 @@ final class JournalCreditLedger implements CreditLedger {
 		}
 	}
 
-	/** Rewrites the journal as one line per team and month, atomically, and reopens it for appending. */
+	/**
+	 * Rewrites the journal as one line per team and month, atomically, and reopens it for
+	 * appending.
+	 */
 	private void compact() {
 		Path snapshot = this.file.resolveSibling(this.file.getFileName() + ".compacting");
 		try {

@@ -4,9 +4,9 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Counts the changes a waiting miss cares about (a hold settled, credits refunded or added) and wakes those waiting
- * for one: a miss remembers the count it saw when it was told to wait, so a change between its look and its wait is
- * never missed. Thread-safe.
+ * Counts the changes a waiting miss cares about (a hold settled, credits refunded or
+ * added) and wakes those waiting for one: a miss remembers the count it saw when it was
+ * told to wait, so a change between its look and its wait is never missed. Thread-safe.
  */
 final class LedgerChanges {
 
@@ -37,7 +37,10 @@ final class LedgerChanges {
 		}
 	}
 
-	/** Waits until there was a change after the count {@code seen}, or until {@code untilNanos} (of nanoTime). */
+	/**
+	 * Waits until there was a change after the count {@code seen}, or until
+	 * {@code untilNanos} (of nanoTime).
+	 */
 	void awaitChangeAfter(long seen, long untilNanos) throws InterruptedException {
 		this.lock.lock();
 		try {

@@ -3,9 +3,10 @@ package com.acme.keyapiproxy.budget;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One monthly allowance a hold is checked against: its name (what a refusal says ran out), the credits it allows, and
- * whose spend it counts — one team's, or every team's together when {@code team} is {@code null}. A new rule (a group
- * of teams, a per-user cap, …) is one more limit in the list the ledger is given, not a new branch in it.
+ * One monthly allowance a hold is checked against: its name (what a refusal says ran
+ * out), the credits it allows, and whose spend it counts — one team's, or every team's
+ * together when {@code team} is {@code null}. A new rule (a group of teams, a per-user
+ * cap, …) is one more limit in the list the ledger is given, not a new branch in it.
  */
 record Limit(String name, long credits, @Nullable String team) {
 

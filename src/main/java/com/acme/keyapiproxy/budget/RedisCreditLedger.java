@@ -25,15 +25,18 @@ import com.acme.keyapiproxy.sharedstate.SharedStateUnavailable;
 import static com.acme.keyapiproxy.sharedstate.SharedStateUnavailable.unlessUnreachable;
 
 /**
- * The shared-mode ledger: one Redis hash per month, {@code <prefix>credits:<yyyy-MM>}, team → credits, and the credits
- * of misses in flight as sorted sets of hold ids by expiry, per limit: held while they wait in line
- * ({@code credits-held:<yyyy-MM>}, and {@code …:<team>} for a team's limit), then sent and not settled yet
- * ({@code credits-sending:…}). Every replica holds against them with one Lua script, so the check against the limits
- * and the hold are one atomic step across all replicas. A dead replica's holds lapse after {@link #HOLD_LIFETIME}
- * (its credits come back); its sends lapse too, but their credits stay spent (the safe side: KeyAPI may have charged).
+ * The shared-mode ledger: one Redis hash per month, {@code <prefix>credits:<yyyy-MM>},
+ * team → credits, and the credits of misses in flight as sorted sets of hold ids by
+ * expiry, per limit: held while they wait in line ({@code credits-held:<yyyy-MM>}, and
+ * {@code …:<team>} for a team's limit), then sent and not settled yet
+ * ({@code credits-sending:…}). Every replica holds against them with one Lua script, so
+ * the check against the limits and the hold are one atomic step across all replicas. A
+ * dead replica's holds lapse after {@link #HOLD_LIFETIME} (its credits come back); its
+ * sends lapse too, but their credits stay spent (the safe side: KeyAPI may have charged).
  * <p>
- * Durability is Redis's: with AOF and {@code appendfsync everysec} (the runbook's setting) a Redis crash loses at
- * most the last second of changes; {@link #awaitDurable} has nothing to wait for.
+ * Durability is Redis's: with AOF and {@code appendfsync everysec} (the runbook's
+ * setting) a Redis crash loses at most the last second of changes; {@link #awaitDurable}
+ * has nothing to wait for.
  * <p>
  * Thread-safe (Redis does the ordering).
  */
@@ -42,23 +45,26 @@ final class RedisCreditLedger implements CreditLedger {
 	private static final Logger log = LoggerFactory.getLogger(RedisCreditLedger.class);
 
 	/**
-	 * How long a hold counts when its replica never spends or releases it (it died): longer than any miss waits in
-	 * line, short enough that a dead replica's holds do not block a team's last credits for long.
+	 * How long a hold counts when its replica never spends or releases it (it died):
+	 * longer than any miss waits in line, short enough that a dead replica's holds do not
+	 * block a team's last credits for long.
 	 */
 	static final Duration HOLD_LIFETIME = Duration.ofMinutes(10);
 
 	/**
-	 * How long a miss told that its credits are all held waits before asking again, at most, when no fetch of this
-	 * replica settled meanwhile: the fetches holding them may be another replica's. Jittered, so waiting misses do not
-	 * ask together.
+	 * How long a miss told that its credits are all held waits before asking again, at
+	 * most, when no fetch of this replica settled meanwhile: the fetches holding them may
+	 * be another replica's. Jittered, so waiting misses do not ask together.
 	 */
 	static final Duration SETTLING_POLL = Duration.ofMillis(50);
 
 	/**
-	 * The rule of {@link HoldVerdict}, over any number of limits. KEYS[1] the month's spend (team → credits), then for
-	 * each limit its holds and its sends in flight (sorted sets of hold ids by expiry, ms); ARGV hold id, lifetime ms,
-	 * then for each limit its credits and the team it counts ('' = every team).
-	 * @return 0 held, i when limit i's credits are charged, -i when limit i's remaining credits are all in flight
+	 * The rule of {@link HoldVerdict}, over any number of limits. KEYS[1] the month's
+	 * spend (team → credits), then for each limit its holds and its sends in flight
+	 * (sorted sets of hold ids by expiry, ms); ARGV hold id, lifetime ms, then for each
+	 * limit its credits and the team it counts ('' = every team).
+	 * @return 0 held, i when limit i's credits are charged, -i when limit i's remaining
+	 * credits are all in flight
 	 */
 	private static final RedisScript<Long> HOLD = RedisScript.of("""
 			local t = redis.call('TIME')
@@ -91,8 +97,8 @@ final class RedisCreditLedger implements CreditLedger {
 			""", Long.class);
 
 	/**
-	 * A held credit becomes spent, in flight until settled. KEYS as for {@link #HOLD}; ARGV team, hold id, lifetime
-	 * ms.
+	 * A held credit becomes spent, in flight until settled. KEYS as for {@link #HOLD};
+	 * ARGV team, hold id, lifetime ms.
 	 */
 	private static final RedisScript<Long> SPEND = RedisScript.of("""
 			local t = redis.call('TIME')
@@ -106,7 +112,10 @@ final class RedisCreditLedger implements CreditLedger {
 			return 0
 			""", Long.class);
 
-	/** The miss is over. KEYS as for {@link #HOLD}; ARGV team, hold id, credits to add (negative to refund). */
+	/**
+	 * The miss is over. KEYS as for {@link #HOLD}; ARGV team, hold id, credits to add
+	 * (negative to refund).
+	 */
 	private static final RedisScript<Long> SETTLE = RedisScript.of("""
 			for i = 2, #KEYS do
 			  redis.call('ZREM', KEYS[i], ARGV[2])
@@ -118,8 +127,9 @@ final class RedisCreditLedger implements CreditLedger {
 			""", Long.class);
 
 	/**
-	 * KEYS[1] the import marker, KEYS[2..] the months' hashes; ARGV[1] what was imported, then team and credits for
-	 * each month key in turn. All or nothing, at most once: the marker and the credits are written together.
+	 * KEYS[1] the import marker, KEYS[2..] the months' hashes; ARGV[1] what was imported,
+	 * then team and credits for each month key in turn. All or nothing, at most once: the
+	 * marker and the credits are written together.
 	 */
 	private static final RedisScript<Long> IMPORT_ONCE = RedisScript.of("""
 			if redis.call('SET', KEYS[1], ARGV[1], 'NX') == false then return 0 end
@@ -138,7 +148,10 @@ final class RedisCreditLedger implements CreditLedger {
 	/** This replica's settles, to wake its own waiting misses at once. */
 	private final LedgerChanges changes = new LedgerChanges();
 
-	/** Retries the import of the single-instance ledger while Redis cannot be reached; {@code null} when done. */
+	/**
+	 * Retries the import of the single-instance ledger while Redis cannot be reached;
+	 * {@code null} when done.
+	 */
 	private volatile @Nullable ScheduledExecutorService importRetries;
 
 	RedisCreditLedger(StringRedisTemplate redis, SharedStateProperties shared) {
@@ -147,11 +160,13 @@ final class RedisCreditLedger implements CreditLedger {
 	}
 
 	/**
-	 * A ledger that first adds a single-instance ledger file's credits to the shared ledger, unless some replica did
-	 * that before (then the file is ignored). When Redis cannot be reached now, the replica still starts; the import
-	 * is retried every second, and until it is done no credit is reserved here (the allowances could not be checked
-	 * against the imported spend).
-	 * @throws IllegalStateException when the file cannot be read (never reset automatically)
+	 * A ledger that first adds a single-instance ledger file's credits to the shared
+	 * ledger, unless some replica did that before (then the file is ignored). When Redis
+	 * cannot be reached now, the replica still starts; the import is retried every
+	 * second, and until it is done no credit is reserved here (the allowances could not
+	 * be checked against the imported spend).
+	 * @throws IllegalStateException when the file cannot be read (never reset
+	 * automatically)
 	 */
 	static RedisCreditLedger importingOnce(StringRedisTemplate redis, SharedStateProperties shared, Path file) {
 		RedisCreditLedger ledger = new RedisCreditLedger(redis, shared);
@@ -197,8 +212,9 @@ final class RedisCreditLedger implements CreditLedger {
 	}
 
 	/**
-	 * Woken at once when a fetch of this replica settles; another replica's is seen when it asks again, after a short
-	 * jittered pause (a publish per settle would wake every waiting miss of every replica for every team).
+	 * Woken at once when a fetch of this replica settles; another replica's is seen when
+	 * it asks again, after a short jittered pause (a publish per settle would wake every
+	 * waiting miss of every replica for every team).
 	 */
 	@Override
 	public void awaitSettling(HoldVerdict.AllHeld verdict, long deadlineNanos) throws InterruptedException {
@@ -215,15 +231,16 @@ final class RedisCreditLedger implements CreditLedger {
 
 	@Override
 	public long settle(Hold hold, boolean spent, long correction) {
-		unlessUnreachable("settling a credit", () -> this.redis.execute(SETTLE, holdKeys(hold), hold.team(), hold.id(),
-				Long.toString(correction)));
+		unlessUnreachable("settling a credit",
+				() -> this.redis.execute(SETTLE, holdKeys(hold), hold.team(), hold.id(), Long.toString(correction)));
 		this.changes.signal();
 		return 0;
 	}
 
 	@Override
 	public long append(String team, YearMonth period, long credits) {
-		unlessUnreachable("recording credits", () -> this.redis.opsForHash().increment(monthKey(period), team, credits));
+		unlessUnreachable("recording credits",
+				() -> this.redis.opsForHash().increment(monthKey(period), team, credits));
 		this.changes.signal();
 		return 0;
 	}
@@ -243,8 +260,9 @@ final class RedisCreditLedger implements CreditLedger {
 	}
 
 	/**
-	 * Adds a single-instance ledger's credits to the shared ledger, the first time any replica does it; later calls
-	 * (this replica's next start, or another replica's) change nothing.
+	 * Adds a single-instance ledger's credits to the shared ledger, the first time any
+	 * replica does it; later calls (this replica's next start, or another replica's)
+	 * change nothing.
 	 * @return whether this call imported it
 	 */
 	boolean importOnce(Path file, Map<YearMonth, Map<String, Long>> months) {
@@ -265,7 +283,8 @@ final class RedisCreditLedger implements CreditLedger {
 					months.size());
 		}
 		else {
-			log.info("The single-instance credit ledger was imported into the shared ledger before; {} is ignored", file);
+			log.info("The single-instance credit ledger was imported into the shared ledger before; {} is ignored",
+					file);
 		}
 		return done;
 	}
@@ -303,8 +322,9 @@ final class RedisCreditLedger implements CreditLedger {
 	}
 
 	/**
-	 * The month's spend, then each limit's holds and sends in flight: {@code credits-held:<yyyy-MM>} (and
-	 * {@code credits-sending:…}) for a limit over every team, with {@code :<team>} for one team's.
+	 * The month's spend, then each limit's holds and sends in flight:
+	 * {@code credits-held:<yyyy-MM>} (and {@code credits-sending:…}) for a limit over
+	 * every team, with {@code :<team>} for one team's.
 	 */
 	private List<String> holdKeys(Hold hold) {
 		List<String> keys = new ArrayList<>(1 + 2 * hold.limits().size());

@@ -3,9 +3,11 @@ package com.acme.keyapiproxy.budget;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * One credit set aside for one miss: held while the miss waits in line ({@link Budget#reserve}), spent durably just
- * before KeyAPI is called ({@link Budget#spend}), then settled once with what KeyAPI charged ({@link Budget#settle}).
- * Thread-safe: each step happens at most once, and a reservation settled before it was spent cannot be spent.
+ * One credit set aside for one miss: held while the miss waits in line
+ * ({@link Budget#reserve}), spent durably just before KeyAPI is called
+ * ({@link Budget#spend}), then settled once with what KeyAPI charged
+ * ({@link Budget#settle}). Thread-safe: each step happens at most once, and a reservation
+ * settled before it was spent cannot be spent.
  */
 public final class Reservation {
 
@@ -25,7 +27,9 @@ public final class Reservation {
 		return this.hold;
 	}
 
-	/** @return whether this call moved it from held to spent */
+	/**
+	 * @return whether this call moved it from held to spent
+	 */
 	boolean markSpent() {
 		return this.stage.compareAndSet(Stage.HELD, Stage.SPENT);
 	}
@@ -34,7 +38,9 @@ public final class Reservation {
 		return this.stage.get() == Stage.SETTLED;
 	}
 
-	/** @return the stage it was in, {@link Stage#SETTLED} when it was settled before */
+	/**
+	 * @return the stage it was in, {@link Stage#SETTLED} when it was settled before
+	 */
 	Stage markSettled() {
 		return this.stage.getAndSet(Stage.SETTLED);
 	}

@@ -1,9 +1,10 @@
 package com.acme.keyapiproxy.budget;
 
 /**
- * Where one limit stands: the credits counted as spent (those of requests already sent included), the holds of misses
- * still waiting to be sent, and the credits of requests sent whose outcome is not known yet (a failure refunds them).
- * Sent and held credits are the fetches in flight: they may come back, so only what is left is truly charged.
+ * Where one limit stands: the credits counted as spent (those of requests already sent
+ * included), the holds of misses still waiting to be sent, and the credits of requests
+ * sent whose outcome is not known yet (a failure refunds them). Sent and held credits are
+ * the fetches in flight: they may come back, so only what is left is truly charged.
  */
 record Standing(Limit limit, long spent, long held, long sending) {
 

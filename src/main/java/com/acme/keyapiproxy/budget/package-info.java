@@ -1,4 +1,7 @@
-/** The shared credit budget: a durable ledger of what each team spent per month, and the allowances it is held to. */
+/**
+ * The shared credit budget: a durable ledger of what each team spent per month, and the
+ * allowances it is held to.
+ */
 @ApplicationModule(allowedDependencies = { "teams", "sharedstate" })
 @NullMarked
 package com.acme.keyapiproxy.budget;

@@ -18,7 +18,8 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("proxy.cache")
-public record CacheProperties(@DefaultValue("6h") @NotNull @DurationMin(nanos = 1, message = "must be a positive duration") Duration ttl,
+public record CacheProperties(
+		@DefaultValue("6h") @NotNull @DurationMin(nanos = 1, message = "must be a positive duration") Duration ttl,
 		@DefaultValue("7d") @NotNull @DurationMin(nanos = 1, message = "must be a positive duration") Duration staleTtl,
 		@DefaultValue("256MB") @NotNull DataSize maxSize) {
 }

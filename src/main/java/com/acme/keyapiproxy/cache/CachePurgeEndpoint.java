@@ -11,8 +11,9 @@ import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.stereotype.Component;
 
 /**
- * {@code DELETE /actuator/pagecache?userId=…} on the management port drops one influencer's cached pages, and
- * {@code DELETE /actuator/pagecache} drops them all: for when a vendor correction must show at once.
+ * {@code DELETE /actuator/pagecache?userId=…} on the management port drops one
+ * influencer's cached pages, and {@code DELETE /actuator/pagecache} drops them all: for
+ * when a vendor correction must show at once.
  */
 @Component
 @Endpoint(id = "pagecache")

@@ -5,10 +5,13 @@ import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A change to cached pages that every replica must apply to its own Caffeine cache, as published between them:
- * {@code purge <userId>}, {@code purge *}, or {@code supersede <userId> <instant>}.
+ * A change to cached pages that every replica must apply to its own Caffeine cache, as
+ * published between them: {@code purge <userId>}, {@code purge *}, or
+ * {@code supersede <userId> <instant>}.
+ *
  * @param userId the influencer, {@code null} for all
- * @param supersededBefore for a supersession, the instant before which deeper pages were fetched
+ * @param supersededBefore for a supersession, the instant before which deeper pages were
+ * fetched
  */
 record Invalidation(@Nullable String userId, @Nullable Instant supersededBefore) {
 
@@ -31,7 +34,9 @@ record Invalidation(@Nullable String userId, @Nullable Instant supersededBefore)
 		return "purge " + ((this.userId != null) ? this.userId : "*");
 	}
 
-	/** @throws IllegalArgumentException when the message is not an invalidation */
+	/**
+	 * @throws IllegalArgumentException when the message is not an invalidation
+	 */
 	static Invalidation decode(String message) {
 		String[] parts = message.split(" ");
 		if (parts.length == 2 && parts[0].equals("purge")) {

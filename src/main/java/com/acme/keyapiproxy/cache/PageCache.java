@@ -28,14 +28,15 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 import org.springframework.stereotype.Component;
 
 /**
- * The page cache: a Caffeine {@link AsyncCache} whose entries are either a page being fetched or a page stored.
- * Holding the in-flight fetch in the cache is the coalescing: however many callers miss one page at once, one
- * loader runs and everybody else joins its future. A failed load is removed by Caffeine, so failures are never
- * cached.
+ * The page cache: a Caffeine {@link AsyncCache} whose entries are either a page being
+ * fetched or a page stored. Holding the in-flight fetch in the cache is the coalescing:
+ * however many callers miss one page at once, one loader runs and everybody else joins
+ * its future. A failed load is removed by Caffeine, so failures are never cached.
  * <p>
- * A stored page is <em>fresh</em> for {@code proxy.cache.ttl} after it was fetched, and kept for
- * {@code proxy.cache.stale-ttl} longer so it can still be answered when KeyAPI fails. Entries are weighed by their
- * bytes and bounded by {@code proxy.cache.max-size}. Time is read from the injected {@link Clock}.
+ * A stored page is <em>fresh</em> for {@code proxy.cache.ttl} after it was fetched, and
+ * kept for {@code proxy.cache.stale-ttl} longer so it can still be answered when KeyAPI
+ * fails. Entries are weighed by their bytes and bounded by {@code proxy.cache.max-size}.
+ * Time is read from the injected {@link Clock}.
  * <p>
  * Thread-safe.
  */
@@ -46,14 +47,20 @@ public class PageCache implements DisposableBean {
 
 	private final AsyncCache<PageKey, StoredPage> pages;
 
-	/** The stored page a load in flight will replace, so it can still be answered (stale) until the load ends. */
+	/**
+	 * The stored page a load in flight will replace, so it can still be answered (stale)
+	 * until the load ends.
+	 */
 	private final Map<PageKey, StoredPage> beingReplaced = new ConcurrentHashMap<>();
 
 	private final Clock clock;
 
 	private final Duration ttl;
 
-	/** The second level and the fetch leases in shared mode; {@code null} for a single instance. */
+	/**
+	 * The second level and the fetch leases in shared mode; {@code null} for a single
+	 * instance.
+	 */
 	private final @Nullable SharedPages shared;
 
 	/** One fetch per page across replicas (shared mode only). */
@@ -64,8 +71,8 @@ public class PageCache implements DisposableBean {
 	}
 
 	@Autowired
-	PageCache(CacheProperties properties, Clock clock, MeterRegistry meterRegistry,
-			ObjectProvider<SharedPages> shared, ObjectProvider<RedisMessageListenerContainer> listeners) {
+	PageCache(CacheProperties properties, Clock clock, MeterRegistry meterRegistry, ObjectProvider<SharedPages> shared,
+			ObjectProvider<RedisMessageListenerContainer> listeners) {
 		this(properties, clock, meterRegistry, shared.getIfAvailable(), listeners.getIfAvailable());
 	}
 
@@ -106,8 +113,8 @@ public class PageCache implements DisposableBean {
 	}
 
 	/**
-	 * The page stored for this key, fresh or stale, including one that a load in flight is replacing; never loads,
-	 * never waits.
+	 * The page stored for this key, fresh or stale, including one that a load in flight
+	 * is replacing; never loads, never waits.
 	 */
 	public @Nullable StoredPage stored(PageKey key) {
 		StoredPage page = completed(this.pages.getIfPresent(key));
@@ -121,8 +128,9 @@ public class PageCache implements DisposableBean {
 	}
 
 	/**
-	 * Whether {@link #lookup} would start a load for this key right now: no load is in flight and no stored page is
-	 * acceptable. (A hint for deciding who pays before looking up; the lookup itself decides.)
+	 * Whether {@link #lookup} would start a load for this key right now: no load is in
+	 * flight and no stored page is acceptable. (A hint for deciding who pays before
+	 * looking up; the lookup itself decides.)
 	 */
 	public boolean wouldLoad(PageKey key, Predicate<StoredPage> acceptable) {
 		CompletableFuture<StoredPage> current = this.pages.getIfPresent(key);
@@ -159,8 +167,9 @@ public class PageCache implements DisposableBean {
 	}
 
 	/**
-	 * Marks every stored page of an influencer but one as superseded: no longer fresh, still kept to answer stale
-	 * when KeyAPI fails. Pages being loaded are left alone: they will be newer.
+	 * Marks every stored page of an influencer but one as superseded: no longer fresh,
+	 * still kept to answer stale when KeyAPI fails. Pages being loaded are left alone:
+	 * they will be newer.
 	 * @return how many were marked
 	 */
 	public int supersede(String userId, int exceptPage) {
@@ -195,13 +204,14 @@ public class PageCache implements DisposableBean {
 	}
 
 	/**
-	 * Answers the key from the cache when its stored page is acceptable, joins a load already in flight, or else
-	 * becomes the one caller that loads it.
+	 * Answers the key from the cache when its stored page is acceptable, joins a load
+	 * already in flight, or else becomes the one caller that loads it.
 	 * @param acceptable whether a stored page may be answered as it is
-	 * @param loader starts the load; receives the page it replaces ({@code null} when none), so it can fall back to
-	 * it, and the load's claim on the page. Runs outside any lock, at most once at a time per call, and only for the
-	 * caller whose {@link Lookup#origin()} is {@link Origin#LOADED} (in shared mode also for a caller that joined
-	 * another replica's fetch, when that replica's lease goes without a page)
+	 * @param loader starts the load; receives the page it replaces ({@code null} when
+	 * none), so it can fall back to it, and the load's claim on the page. Runs outside
+	 * any lock, at most once at a time per call, and only for the caller whose
+	 * {@link Lookup#origin()} is {@link Origin#LOADED} (in shared mode also for a caller
+	 * that joined another replica's fetch, when that replica's lease goes without a page)
 	 */
 	public Lookup lookup(PageKey key, Predicate<StoredPage> acceptable, PageLoader loader) {
 		CompletableFuture<StoredPage> current = this.pages.getIfPresent(key);
@@ -228,7 +238,8 @@ public class PageCache implements DisposableBean {
 			}
 			replaced.set(page);
 			if (page != null) {
-				// In the same step as the load takes the page's place: a reader must never find neither.
+				// In the same step as the load takes the page's place: a reader must
+				// never find neither.
 				this.beingReplaced.put(k, page);
 			}
 			return mine;
@@ -269,8 +280,9 @@ public class PageCache implements DisposableBean {
 	}
 
 	/**
-	 * The page another replica stored, kept here too when it is newer than what this replica has (never replacing
-	 * a load in flight). {@code null} when there is none, or Redis cannot be asked (then a miss finds out).
+	 * The page another replica stored, kept here too when it is newer than what this
+	 * replica has (never replacing a load in flight). {@code null} when there is none, or
+	 * Redis cannot be asked (then a miss finds out).
 	 */
 	private @Nullable StoredPage adoptShared(PageKey key) {
 		SharedPages shared = this.shared;
@@ -298,7 +310,10 @@ public class PageCache implements DisposableBean {
 		return page;
 	}
 
-	/** Applies a purge or supersession published by a replica (this one's own included: applying twice is harmless). */
+	/**
+	 * Applies a purge or supersession published by a replica (this one's own included:
+	 * applying twice is harmless).
+	 */
 	private void applyFromAnotherReplica(Invalidation invalidation) {
 		String userId = invalidation.userId();
 		Instant supersededBefore = invalidation.supersededBefore();
@@ -314,7 +329,10 @@ public class PageCache implements DisposableBean {
 		}
 	}
 
-	/** Drops every page of one influencer, on every replica. @return how many were dropped here */
+	/**
+	 * Drops every page of one influencer, on every replica. @return how many were dropped
+	 * here
+	 */
 	long invalidateInfluencer(String userId) {
 		long dropped = invalidateLocally(userId);
 		if (this.shared != null) {
@@ -346,13 +364,20 @@ public class PageCache implements DisposableBean {
 		}
 	}
 
-	/** Runs pending maintenance (evictions, expirations) now rather than on the next access. */
+	/**
+	 * Runs pending maintenance (evictions, expirations) now rather than on the next
+	 * access.
+	 */
 	void cleanUp() {
 		this.pages.synchronous().cleanUp();
 	}
 
 	long weightedBytes() {
-		return this.pages.synchronous().policy().eviction().map((eviction) -> eviction.weightedSize().orElse(0L)).orElse(0L);
+		return this.pages.synchronous()
+			.policy()
+			.eviction()
+			.map((eviction) -> eviction.weightedSize().orElse(0L))
+			.orElse(0L);
 	}
 
 	private static @Nullable StoredPage completed(@Nullable CompletableFuture<StoredPage> future) {

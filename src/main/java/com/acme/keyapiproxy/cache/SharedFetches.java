@@ -17,18 +17,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Shared mode's one fetch per page across replicas. The replica whose caller missed a page first takes its lease in
- * Redis and fetches it (renewing the lease meanwhile, storing the page in Redis before giving the lease up); the
- * others wait for the page to appear in Redis, and take the fetch over when the lease goes without one. A holder
- * that was stopped past its lease (a long GC, a frozen VM) while another replica took the page over finds out, by
- * the lease's fencing token, right before its request would be sent: it sends nothing and waits for that replica's
- * page instead, like any other waiter.
+ * Shared mode's one fetch per page across replicas. The replica whose caller missed a
+ * page first takes its lease in Redis and fetches it (renewing the lease meanwhile,
+ * storing the page in Redis before giving the lease up); the others wait for the page to
+ * appear in Redis, and take the fetch over when the lease goes without one. A holder that
+ * was stopped past its lease (a long GC, a frozen VM) while another replica took the page
+ * over finds out, by the lease's fencing token, right before its request would be sent:
+ * it sends nothing and waits for that replica's page instead, like any other waiter.
  * <p>
- * Thread-safe. Redis calls run on this class's own threads, never on the threads that deliver KeyAPI's answers.
+ * Thread-safe. Redis calls run on this class's own threads, never on the threads that
+ * deliver KeyAPI's answers.
  */
 final class SharedFetches {
 
-	/** How soon a replica waiting for another's fetch first looks for the page; then twice as long each time. */
+	/**
+	 * How soon a replica waiting for another's fetch first looks for the page; then twice
+	 * as long each time.
+	 */
 	static final Duration POLL = Duration.ofMillis(20);
 
 	static final Duration POLL_MAX = Duration.ofMillis(250);
@@ -39,12 +44,18 @@ final class SharedFetches {
 
 	private final Clock clock;
 
-	/** Looks for pages other replicas fetch, and stores fetched pages before their leases are given up. */
+	/**
+	 * Looks for pages other replicas fetch, and stores fetched pages before their leases
+	 * are given up.
+	 */
 	private final ScheduledExecutorService work = Executors.newScheduledThreadPool(2, daemon("pagecache-shared"));
 
-	/** Renews this replica's leases, on a thread of its own so that no wait delays a renewal. */
-	private final ScheduledExecutorService renewals = Executors.newSingleThreadScheduledExecutor(
-			daemon("pagecache-leases"));
+	/**
+	 * Renews this replica's leases, on a thread of its own so that no wait delays a
+	 * renewal.
+	 */
+	private final ScheduledExecutorService renewals = Executors
+		.newSingleThreadScheduledExecutor(daemon("pagecache-leases"));
 
 	SharedFetches(SharedPages shared, Clock clock) {
 		this.shared = shared;
@@ -52,15 +63,17 @@ final class SharedFetches {
 	}
 
 	/**
-	 * Fetches the page into {@code mine} once across replicas: under this replica's lease, or by waiting for the
-	 * replica that holds it. When Redis fails, {@code mine} gets {@code previous} if there is one.
-	 * @param known when the page Redis held at the caller's look was fetched, {@code null} when none
-	 * @return {@link PageCache.Origin#LOADED} when the loader runs here, {@link PageCache.Origin#JOINED} when another
-	 * replica's fetch is awaited (the loader then runs only if that replica's lease goes without a page)
+	 * Fetches the page into {@code mine} once across replicas: under this replica's
+	 * lease, or by waiting for the replica that holds it. When Redis fails, {@code mine}
+	 * gets {@code previous} if there is one.
+	 * @param known when the page Redis held at the caller's look was fetched,
+	 * {@code null} when none
+	 * @return {@link PageCache.Origin#LOADED} when the loader runs here,
+	 * {@link PageCache.Origin#JOINED} when another replica's fetch is awaited (the loader
+	 * then runs only if that replica's lease goes without a page)
 	 */
 	PageCache.Origin fetchOnce(PageKey key, Predicate<StoredPage> acceptable, @Nullable Instant known,
-			@Nullable StoredPage previous, PageLoader loader,
-			CompletableFuture<StoredPage> mine) {
+			@Nullable StoredPage previous, PageLoader loader, CompletableFuture<StoredPage> mine) {
 		SharedPages.Lease lease;
 		try {
 			lease = this.shared.tryLease(key);
@@ -83,12 +96,12 @@ final class SharedFetches {
 	}
 
 	/**
-	 * With the lease won: unless the page appeared in Redis meanwhile (its fetcher stored it and gave the lease up
-	 * between this replica's look and its claim), loads it.
+	 * With the lease won: unless the page appeared in Redis meanwhile (its fetcher stored
+	 * it and gave the lease up between this replica's look and its claim), loads it.
 	 */
 	private void loadUnderLease(PageKey key, Predicate<StoredPage> acceptable, @Nullable Instant known,
-			@Nullable StoredPage previous, PageLoader loader,
-			CompletableFuture<StoredPage> mine, SharedPages.Lease lease) {
+			@Nullable StoredPage previous, PageLoader loader, CompletableFuture<StoredPage> mine,
+			SharedPages.Lease lease) {
 		StoredPage appeared;
 		try {
 			appeared = this.shared.get(key, this.clock.instant());
@@ -104,7 +117,10 @@ final class SharedFetches {
 		load(key, acceptable, known, previous, loader, mine, lease);
 	}
 
-	/** A page in Redis answers a waiting caller if it is acceptable, or newer than the one there when it began. */
+	/**
+	 * A page in Redis answers a waiting caller if it is acceptable, or newer than the one
+	 * there when it began.
+	 */
 	private static boolean isAnswerFor(StoredPage page, Predicate<StoredPage> acceptable, @Nullable Instant known) {
 		return acceptable.test(page) || known == null || page.fetchedAt().isAfter(known);
 	}
@@ -121,9 +137,10 @@ final class SharedFetches {
 	}
 
 	/**
-	 * Runs the loader into {@code mine} under the lease, renewed while it runs; the page is stored for every replica
-	 * before the lease is given up, so a replica waiting for it finds it. When another replica took the fetch over
-	 * before this one sent it, waits for that replica's page instead.
+	 * Runs the loader into {@code mine} under the lease, renewed while it runs; the page
+	 * is stored for every replica before the lease is given up, so a replica waiting for
+	 * it finds it. When another replica took the fetch over before this one sent it,
+	 * waits for that replica's page instead.
 	 */
 	private void load(PageKey key, Predicate<StoredPage> acceptable, @Nullable Instant known,
 			@Nullable StoredPage previous, PageLoader loader, CompletableFuture<StoredPage> mine,
@@ -211,13 +228,13 @@ final class SharedFetches {
 	}
 
 	/**
-	 * Another replica holds the lease: waits for the page it fetches (an acceptable one, or one newer than
-	 * {@code known}) to appear in Redis, looking again after {@code delay} (doubling up to {@link #POLL_MAX});
-	 * takes the fetch over when the lease is gone without one (its holder died or failed).
+	 * Another replica holds the lease: waits for the page it fetches (an acceptable one,
+	 * or one newer than {@code known}) to appear in Redis, looking again after
+	 * {@code delay} (doubling up to {@link #POLL_MAX}); takes the fetch over when the
+	 * lease is gone without one (its holder died or failed).
 	 */
 	private void awaitAnotherReplica(PageKey key, Predicate<StoredPage> acceptable, @Nullable Instant known,
-			@Nullable StoredPage previous, PageLoader loader,
-			CompletableFuture<StoredPage> mine, Duration delay) {
+			@Nullable StoredPage previous, PageLoader loader, CompletableFuture<StoredPage> mine, Duration delay) {
 		this.work.schedule(() -> {
 			try {
 				StoredPage page = this.shared.get(key, this.clock.instant());

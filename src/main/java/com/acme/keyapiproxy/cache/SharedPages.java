@@ -27,21 +27,26 @@ import com.acme.keyapiproxy.sharedstate.SharedStateProperties;
 import com.acme.keyapiproxy.sharedstate.SharedStateUnavailable;
 
 /**
- * The shared mode's part of the page cache, in Redis: the second level under each replica's Caffeine cache, the
- * leases that elect one replica to fetch a page, and the invalidations every replica must apply.
+ * The shared mode's part of the page cache, in Redis: the second level under each
+ * replica's Caffeine cache, the leases that elect one replica to fetch a page, and the
+ * invalidations every replica must apply.
  * <ul>
- * <li>Pages: one hash per influencer, {@code <prefix>pages:<userId>}, field = page number, value =
- * {@link StoredPageCodec} bytes, plus the field {@value #SUPERSEDED_BEFORE}: deeper pages fetched before that
- * instant are superseded. The hash lives as long as a page's fresh and stale windows together after its latest write;
- * older pages in it are not answered.</li>
- * <li>Leases: {@code <prefix>lease:<userId>:<page>}, taken only when absent, with a {@code PX} of
- * {@code proxy.shared.lease-ttl}, holding the holder's fencing token; renewed while it fetches, deleted (by the holder
- * only) when it is done, expiring when the holder dies or stops (a pause, a long GC).</li>
- * <li>Fencing tokens: {@code <prefix>fence:<userId>:<page>}, a counter ({@code INCR}) that issues each lease of the page
- * a number higher than any before, kept as long as a page. A holder's token is compared with it (in the same Lua
- * script) before its request is sent and before its page is stored: a holder that was paused past its lease and
+ * <li>Pages: one hash per influencer, {@code <prefix>pages:<userId>}, field = page
+ * number, value = {@link StoredPageCodec} bytes, plus the field
+ * {@value #SUPERSEDED_BEFORE}: deeper pages fetched before that instant are superseded.
+ * The hash lives as long as a page's fresh and stale windows together after its latest
+ * write; older pages in it are not answered.</li>
+ * <li>Leases: {@code <prefix>lease:<userId>:<page>}, taken only when absent, with a
+ * {@code PX} of {@code proxy.shared.lease-ttl}, holding the holder's fencing token;
+ * renewed while it fetches, deleted (by the holder only) when it is done, expiring when
+ * the holder dies or stops (a pause, a long GC).</li>
+ * <li>Fencing tokens: {@code <prefix>fence:<userId>:<page>}, a counter ({@code INCR})
+ * that issues each lease of the page a number higher than any before, kept as long as a
+ * page. A holder's token is compared with it (in the same Lua script) before its request
+ * is sent and before its page is stored: a holder that was paused past its lease and
  * whose page another replica took over has a lower token, and is refused both.</li>
- * <li>Invalidations: published on {@code <prefix>invalidations} (purges and supersessions).</li>
+ * <li>Invalidations: published on {@code <prefix>invalidations} (purges and
+ * supersessions).</li>
  * </ul>
  * Thread-safe.
  */
@@ -53,7 +58,10 @@ final class SharedPages {
 
 	private static final Duration UNREACHABLE_FOR = Duration.ofSeconds(1);
 
-	/** Takes the lease when nobody holds it, with the page's next fencing token: 0 when another replica holds it. */
+	/**
+	 * Takes the lease when nobody holds it, with the page's next fencing token: 0 when
+	 * another replica holds it.
+	 */
 	private static final RedisScript<Long> TAKE = RedisScript.of("""
 			if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 			local token = redis.call('INCR', KEYS[2])
@@ -63,8 +71,9 @@ final class SharedPages {
 			""", Long.class);
 
 	/**
-	 * Extends the lease of this token. A lease that expired without anyone taking it since (the page's latest token
-	 * is still this one) is taken back: nobody else can be fetching the page. 0 when another replica took it over.
+	 * Extends the lease of this token. A lease that expired without anyone taking it
+	 * since (the page's latest token is still this one) is taken back: nobody else can be
+	 * fetching the page. 0 when another replica took it over.
 	 */
 	private static final RedisScript<Long> HOLD = RedisScript.of("""
 			local lease = redis.call('GET', KEYS[1])
@@ -80,7 +89,10 @@ final class SharedPages {
 			return 0
 			""", Long.class);
 
-	/** Stores a fetched page unless a lease newer than the fetcher's was issued since: 0 when refused. */
+	/**
+	 * Stores a fetched page unless a lease newer than the fetcher's was issued since: 0
+	 * when refused.
+	 */
 	private static final RedisScript<Long> STORE_FENCED = RedisScript.of("""
 			if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
 			redis.call('HSET', KEYS[1], ARGV[2], ARGV[3])
@@ -110,9 +122,10 @@ final class SharedPages {
 	}
 
 	/**
-	 * Has every purge and supersession published by a replica (this one's own included) applied here, from now on.
-	 * The subscription starts in the background, retried every second while Redis cannot be reached (so a replica
-	 * starts without it); once started, the container recovers it by itself.
+	 * Has every purge and supersession published by a replica (this one's own included)
+	 * applied here, from now on. The subscription starts in the background, retried every
+	 * second while Redis cannot be reached (so a replica starts without it); once
+	 * started, the container recovers it by itself.
 	 */
 	void subscribe(RedisMessageListenerContainer listeners, Consumer<Invalidation> apply) {
 		listeners.addMessageListener((message, pattern) -> {
@@ -169,20 +182,23 @@ final class SharedPages {
 	}
 
 	/**
-	 * Stores a page this replica fetched under its lease, for every replica; kept for its fresh and stale windows.
-	 * @return whether it was stored: not when another replica has taken the page's fetch over since the lease was
-	 * taken (its page, newer or on its way, wins)
+	 * Stores a page this replica fetched under its lease, for every replica; kept for its
+	 * fresh and stale windows.
+	 * @return whether it was stored: not when another replica has taken the page's fetch
+	 * over since the lease was taken (its page, newer or on its way, wins)
 	 */
 	boolean put(Lease lease, StoredPage page) {
 		PageKey key = lease.key();
-		Long stored = call("storing a cached page", () -> this.redis.execute(STORE_FENCED,
-				List.of(pagesKey(key.userId()), fenceKey(key)), bytes(lease.token()), bytes(key.page()),
-				StoredPageCodec.encode(page), bytes(this.retention.toMillis())));
+		Long stored = call("storing a cached page",
+				() -> this.redis.execute(STORE_FENCED, List.of(pagesKey(key.userId()), fenceKey(key)),
+						bytes(lease.token()), bytes(key.page()), StoredPageCodec.encode(page),
+						bytes(this.retention.toMillis())));
 		return stored != null && stored == 1;
 	}
 
 	/**
-	 * Claims the fetch of a page for this replica, with a fencing token higher than any lease of it had before.
+	 * Claims the fetch of a page for this replica, with a fencing token higher than any
+	 * lease of it had before.
 	 * @return the lease, or {@code null} when another replica holds it
 	 */
 	@Nullable Lease tryLease(PageKey key) {
@@ -196,19 +212,23 @@ final class SharedPages {
 	}
 
 	/**
-	 * Extends a lease this replica holds, for a whole {@code lease-ttl} from now; takes it back if it expired and
-	 * nobody took it since.
-	 * @return whether this replica holds it now: {@code false} once another replica has taken the fetch over
+	 * Extends a lease this replica holds, for a whole {@code lease-ttl} from now; takes
+	 * it back if it expired and nobody took it since.
+	 * @return whether this replica holds it now: {@code false} once another replica has
+	 * taken the fetch over
 	 * @throws SharedStateUnavailable when Redis cannot be asked
 	 */
 	boolean hold(Lease lease) {
-		Long held = call("holding a fetch lease", () -> this.redis.execute(HOLD,
-				List.of(leaseKey(lease.key()), fenceKey(lease.key())), bytes(lease.token()),
-				bytes(this.shared.leaseTtl().toMillis())));
+		Long held = call("holding a fetch lease",
+				() -> this.redis.execute(HOLD, List.of(leaseKey(lease.key()), fenceKey(lease.key())),
+						bytes(lease.token()), bytes(this.shared.leaseTtl().toMillis())));
 		return held != null && held == 1;
 	}
 
-	/** Gives a lease up, if this replica still holds it; never fails (an unreleased lease expires by itself). */
+	/**
+	 * Gives a lease up, if this replica still holds it; never fails (an unreleased lease
+	 * expires by itself).
+	 */
 	void release(Lease lease) {
 		try {
 			this.redis.execute(RELEASE, List.of(leaseKey(lease.key())), bytes(lease.token()));
@@ -218,10 +238,14 @@ final class SharedPages {
 		}
 	}
 
-	/** Marks an influencer's deeper pages fetched before {@code before} superseded, here and on every replica. */
+	/**
+	 * Marks an influencer's deeper pages fetched before {@code before} superseded, here
+	 * and on every replica.
+	 */
 	void supersede(String userId, Instant before) {
 		call("superseding cached pages", () -> {
-			this.redis.opsForHash().put(pagesKey(userId), SUPERSEDED_BEFORE, before.toString().getBytes(StandardCharsets.UTF_8));
+			this.redis.opsForHash()
+				.put(pagesKey(userId), SUPERSEDED_BEFORE, before.toString().getBytes(StandardCharsets.UTF_8));
 			return publish(Invalidation.superseded(userId, before));
 		});
 	}
@@ -250,7 +274,8 @@ final class SharedPages {
 	}
 
 	private Long publish(Invalidation invalidation) {
-		return this.redis.convertAndSend(invalidationChannel(), invalidation.encoded().getBytes(StandardCharsets.UTF_8));
+		return this.redis.convertAndSend(invalidationChannel(),
+				invalidation.encoded().getBytes(StandardCharsets.UTF_8));
 	}
 
 	private String invalidationChannel() {
@@ -274,8 +299,9 @@ final class SharedPages {
 	}
 
 	/**
-	 * Runs a Redis command; for a second after one failed, fails at once instead: a Redis that hangs (no connection
-	 * reset, so Lettuce has not noticed) must not cost every hit and miss a timeout of its own.
+	 * Runs a Redis command; for a second after one failed, fails at once instead: a Redis
+	 * that hangs (no connection reset, so Lettuce has not noticed) must not cost every
+	 * hit and miss a timeout of its own.
 	 */
 	private <T> T call(String what, Supplier<T> command) {
 		if (System.nanoTime() - this.unreachableUntil < 0) {
@@ -292,7 +318,9 @@ final class SharedPages {
 
 	/**
 	 * A replica's claim to fetch one page.
-	 * @param token its fencing token: higher than that of every lease of the page before it
+	 *
+	 * @param token its fencing token: higher than that of every lease of the page before
+	 * it
 	 */
 	record Lease(PageKey key, long token) {
 	}

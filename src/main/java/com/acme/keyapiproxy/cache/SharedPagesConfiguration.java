@@ -7,7 +7,10 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 import com.acme.keyapiproxy.sharedstate.ConditionalOnSharedMode;
 import com.acme.keyapiproxy.sharedstate.SharedStateProperties;
 
-/** In shared mode, Redis is the second level under the page cache, and where replicas agree who fetches a page. */
+/**
+ * In shared mode, Redis is the second level under the page cache, and where replicas
+ * agree who fetches a page.
+ */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnSharedMode
 class SharedPagesConfiguration {

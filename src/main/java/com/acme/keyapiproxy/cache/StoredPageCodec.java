@@ -11,8 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A stored page as bytes for the shared cache, prepared answer and all, so every replica answers a page with the
- * same bytes, tag and fetch time. Whether it is superseded is not part of it: that is kept per influencer.
+ * A stored page as bytes for the shared cache, prepared answer and all, so every replica
+ * answers a page with the same bytes, tag and fetch time. Whether it is superseded is not
+ * part of it: that is kept per influencer.
  */
 final class StoredPageCodec {
 
@@ -44,7 +45,9 @@ final class StoredPageCodec {
 		return bytes.toByteArray();
 	}
 
-	/** @throws IllegalArgumentException when the bytes are not a page of this format */
+	/**
+	 * @throws IllegalArgumentException when the bytes are not a page of this format
+	 */
 	static StoredPage decode(byte[] encoded, boolean superseded) {
 		try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(encoded))) {
 			int format = in.readByte();

@@ -3,10 +3,12 @@ package com.acme.keyapiproxy.livestreams;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What the caller's {@code Cache-Control} asks of the cache (RFC 9111 request directives).
+ * What the caller's {@code Cache-Control} asks of the cache (RFC 9111 request
+ * directives).
  *
  * @param noCache refetch even when a fresh page is stored (costs a credit)
- * @param maxAgeSeconds a stored page older than this is refetched; {@code null} when not given
+ * @param maxAgeSeconds a stored page older than this is refetched; {@code null} when not
+ * given
  * @param onlyIfCached never spend: answer from the cache or not at all
  */
 public record CacheDirectives(boolean noCache, @Nullable Long maxAgeSeconds, boolean onlyIfCached) {

@@ -1,6 +1,9 @@
 package com.acme.keyapiproxy.livestreams;
 
-/** How a page reached the caller; each is one {@code result} of {@code keyapi_proxy_cache_requests_total}. */
+/**
+ * How a page reached the caller; each is one {@code result} of
+ * {@code keyapi_proxy_cache_requests_total}.
+ */
 public enum Delivery {
 
 	/** Answered from a fresh stored page. */

@@ -1,8 +1,8 @@
 package com.acme.keyapiproxy.livestreams;
 
 /**
- * A fetch that failed although KeyAPI charged for it (it answered 2xx with something that is not a page): the
- * caller whose miss it was still paid, and its answer must say so.
+ * A fetch that failed although KeyAPI charged for it (it answered 2xx with something that
+ * is not a page): the caller whose miss it was still paid, and its answer must say so.
  */
 public final class FailedAfterCharge extends RuntimeException {
 

@@ -20,9 +20,10 @@ import tools.jackson.core.ObjectWriteContext;
 import tools.jackson.core.json.JsonFactory;
 
 /**
- * Writes the proxy's page envelope: {@code user_id}, {@code page}, {@code size}, the vendor's items as raw JSON,
- * {@code has_more}, {@code fetched_at} and {@code upstream_request_id}; and tags the bytes with a strong ETag
- * (SHA-256, base64url).
+ * Writes the proxy's page envelope: {@code user_id}, {@code page}, {@code size}, the
+ * vendor's items as raw JSON, {@code has_more}, {@code fetched_at} and
+ * {@code upstream_request_id}; and tags the bytes with a strong ETag (SHA-256,
+ * base64url).
  */
 final class LivestreamPageBody {
 
@@ -61,7 +62,10 @@ final class LivestreamPageBody {
 		return new PageView(body, strongEtag(body));
 	}
 
-	/** The {@code room_id} of a vendor item, {@code null} when it has none (or it is not a string). */
+	/**
+	 * The {@code room_id} of a vendor item, {@code null} when it has none (or it is not a
+	 * string).
+	 */
 	static @Nullable String roomId(byte[] item) {
 		try (JsonParser parser = JSON.createParser(ObjectReadContext.empty(), item)) {
 			if (parser.nextToken() != JsonToken.START_OBJECT) {

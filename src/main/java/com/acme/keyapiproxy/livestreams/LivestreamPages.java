@@ -40,9 +40,11 @@ import com.acme.keyapiproxy.upstream.UpstreamFailure;
 import com.acme.keyapiproxy.upstream.VendorPage;
 
 /**
- * The one place that knows the order of things for {@code GET /influencers/{userId}/livestreams}: the cache first
- * (a stale page is answered at once while one refetch runs behind it); on a miss a credit reserved for the caller's
- * team (held while the miss waits in line, spent just before it is sent), then one fetch per page however many callers ask (the others join it, for free, whatever their team's
+ * The one place that knows the order of things for {@code GET
+ * /influencers/{userId}/livestreams}: the cache first (a stale page is answered at once
+ * while one refetch runs behind it); on a miss a credit reserved for the caller's team
+ * (held while the miss waits in line, spent just before it is sent), then one fetch per
+ * page however many callers ask (the others join it, for free, whatever their team's
  * allowance); a page that cannot be refetched is answered stale rather than not at all.
  * <p>
  * Thread-safe.
@@ -70,21 +72,24 @@ public class LivestreamPages {
 		this.budget = budget;
 		this.clock = clock;
 		for (Delivery delivery : Delivery.values()) {
-			this.lookups.put(delivery, Counter.builder("keyapi.proxy.cache.requests")
-				.description("Every page lookup, by how it was answered (hit, miss, stale, collapsed, bypass)")
-				.tag("result", delivery.metricResult())
-				.register(meterRegistry));
+			this.lookups.put(delivery,
+					Counter.builder("keyapi.proxy.cache.requests")
+						.description("Every page lookup, by how it was answered (hit, miss, stale, collapsed, bypass)")
+						.tag("result", delivery.metricResult())
+						.register(meterRegistry));
 		}
 	}
 
-	/** The longest an answer that needs KeyAPI can take: every wait on its way is bounded. */
+	/**
+	 * The longest an answer that needs KeyAPI can take: every wait on its way is bounded.
+	 */
 	public Duration longestAnswer() {
 		return this.keyApi.longestMiss();
 	}
 
 	/**
-	 * The cheap path for a request without cache directives: answered from fresh stored pages or not at all,
-	 * synchronously.
+	 * The cheap path for a request without cache directives: answered from fresh stored
+	 * pages or not at all, synchronously.
 	 */
 	public @Nullable Answer freshFromCache(PageRequest request) {
 		PageKey[] keys = request.coveringPages();
@@ -100,9 +105,11 @@ public class LivestreamPages {
 	}
 
 	/**
-	 * Answers a request, fetching the KeyAPI pages it needs (on the team's budget) when the cache cannot.
-	 * @return the answer, or a future failed with {@link NotCached}, a {@link BudgetExhausted}, {@link CreditsStillHeld}, an
-	 * {@link UpstreamFailure} or a {@link FailedAfterCharge}
+	 * Answers a request, fetching the KeyAPI pages it needs (on the team's budget) when
+	 * the cache cannot.
+	 * @return the answer, or a future failed with {@link NotCached}, a
+	 * {@link BudgetExhausted}, {@link CreditsStillHeld}, an {@link UpstreamFailure} or a
+	 * {@link FailedAfterCharge}
 	 */
 	public CompletableFuture<Answer> answer(PageRequest request, CacheDirectives directives, Team team) {
 		if (directives.onlyIfCached()) {
@@ -126,7 +133,10 @@ public class LivestreamPages {
 		});
 	}
 
-	/** One KeyAPI page for one caller: from the cache, stale while it is refetched, or fetched (or joined). */
+	/**
+	 * One KeyAPI page for one caller: from the cache, stale while it is refetched, or
+	 * fetched (or joined).
+	 */
 	private CompletableFuture<Part> part(PageKey key, CacheDirectives directives, Team team) {
 		Predicate<StoredPage> acceptable = acceptableFor(directives);
 		if (!directives.asksForRefetch()) {
@@ -143,7 +153,8 @@ public class LivestreamPages {
 			}
 		}
 		catch (BudgetExhausted | CreditsStillHeld refused) {
-			// While it waited for held credits, another caller's fetch of this very page may have stored it.
+			// While it waited for held credits, another caller's fetch of this very page
+			// may have stored it.
 			boolean storedMeanwhile = !this.cache.isLoading(key) && !this.cache.wouldLoad(key, acceptable);
 			if (!storedMeanwhile) {
 				StoredPage stale = this.cache.stored(key);
@@ -156,7 +167,8 @@ public class LivestreamPages {
 			}
 		}
 		catch (SharedStateUnavailable unreachable) {
-			// Nobody can account for a fetch now: a stored page, however old, is better than nothing.
+			// Nobody can account for a fetch now: a stored page, however old, is better
+			// than nothing.
 			StoredPage stale = this.cache.stored(key);
 			return (stale != null) ? CompletableFuture.completedFuture(new Part(stale, Delivery.STALE, 0))
 					: CompletableFuture.failedFuture(unreachable);
@@ -171,10 +183,12 @@ public class LivestreamPages {
 			boolean fresh = this.cache.isFresh(page);
 			return switch (lookup.origin()) {
 				case STORED -> new Part(page, fresh ? Delivery.HIT : Delivery.STALE, 0);
-				// Joined another replica's fetch, or took it over (and paid) when that replica died.
+				// Joined another replica's fetch, or took it over (and paid) when that
+				// replica died.
 				case JOINED -> (charged.get() > 0) ? new Part(page, loadedDelivery(page, directives), charged.get())
 						: new Part(page, fresh ? Delivery.COLLAPSED : Delivery.STALE, 0);
-				// Or began to, and waited for another replica's fetch when that one took it over before it was sent.
+				// Or began to, and waited for another replica's fetch when that one took
+				// it over before it was sent.
 				case LOADED -> (takenOver.get() && charged.get() == 0)
 						? new Part(page, fresh ? Delivery.COLLAPSED : Delivery.STALE, 0)
 						: new Part(page, loadedDelivery(page, directives), charged.get());
@@ -183,8 +197,9 @@ public class LivestreamPages {
 	}
 
 	/**
-	 * Stale-while-revalidate: the caller already has its (stale) answer; one refetch per page runs behind it, paid by
-	 * the caller's team if its allowance permits, else not at all.
+	 * Stale-while-revalidate: the caller already has its (stale) answer; one refetch per
+	 * page runs behind it, paid by the caller's team if its allowance permits, else not
+	 * at all.
 	 */
 	private void revalidateInBackground(PageKey key, Team team, Predicate<StoredPage> acceptable) {
 		try {
@@ -200,20 +215,24 @@ public class LivestreamPages {
 	}
 
 	/**
-	 * Looks the page up, loading it on the reservation if this caller is the one to load it; a reservation that was
-	 * not needed (the page was there, or another caller's load was joined) is refunded at once.
+	 * Looks the page up, loading it on the reservation if this caller is the one to load
+	 * it; a reservation that was not needed (the page was there, or another caller's load
+	 * was joined) is refunded at once.
 	 */
 	private PageCache.Lookup lookUp(PageKey key, Team team, Predicate<StoredPage> acceptable,
 			@Nullable Reservation reservation, AtomicInteger charged, AtomicBoolean takenOver) {
-		// Whoever runs the loader takes the reservation; one nobody took is refunded. (In shared mode a caller that
-		// waited for another replica's fetch may run the loader later, when that replica died: it then reserves anew.)
+		// Whoever runs the loader takes the reservation; one nobody took is refunded. (In
+		// shared mode a caller that
+		// waited for another replica's fetch may run the loader later, when that replica
+		// died: it then reserves anew.)
 		AtomicReference<@Nullable Reservation> unspent = new AtomicReference<>(reservation);
 		PageCache.Lookup lookup = this.cache.lookup(key, acceptable,
 				(replaced, claim) -> fetch(key, team, unspent.getAndSet(null), charged, takenOver, replaced, claim));
 		if (lookup.origin() != PageCache.Origin.LOADED) {
 			refundUnspent(unspent);
 		}
-		// The cache may also end a lookup without running the loader (in shared mode, when Redis failed or the page
+		// The cache may also end a lookup without running the loader (in shared mode,
+		// when Redis failed or the page
 		// appeared meanwhile): nothing was spent then either.
 		lookup.page().whenComplete((page, failure) -> refundUnspent(unspent));
 		return lookup;
@@ -243,17 +262,21 @@ public class LivestreamPages {
 	}
 
 	/**
-	 * Fetches and stores a page on the team's budget; when it cannot, falls back to the page it replaces, if any.
-	 * @param reservation the credit set aside before the lookup, or {@code null} when the caller expected to join a
-	 * load that had ended by the time it looked (then it reserves now)
-	 * @param takenOver set when another replica took the page over before this fetch was sent: nothing was sent or
-	 * charged, the credit is released, and the cache has the caller wait for that replica's page
+	 * Fetches and stores a page on the team's budget; when it cannot, falls back to the
+	 * page it replaces, if any.
+	 * @param reservation the credit set aside before the lookup, or {@code null} when the
+	 * caller expected to join a load that had ended by the time it looked (then it
+	 * reserves now)
+	 * @param takenOver set when another replica took the page over before this fetch was
+	 * sent: nothing was sent or charged, the credit is released, and the cache has the
+	 * caller wait for that replica's page
 	 */
 	private CompletableFuture<StoredPage> fetch(PageKey key, Team team, @Nullable Reservation reservation,
 			AtomicInteger charged, AtomicBoolean takenOver, @Nullable StoredPage replaced, FetchClaim claim) {
 		Reservation paidFor;
 		try {
-			// Not waiting for held credits here: the loader may run on a thread others need.
+			// Not waiting for held credits here: the loader may run on a thread others
+			// need.
 			paidFor = (reservation != null) ? reservation : this.budget.reserveWithoutWaiting(team);
 		}
 		catch (BudgetExhausted | CreditsStillHeld | SharedStateUnavailable refused) {
@@ -266,7 +289,8 @@ public class LivestreamPages {
 			.doOnError(FetchTakenOver.class, (lost) -> takenOver.set(true))
 			.map((vendorPage) -> stored(key, vendorPage))
 			.doOnNext((page) -> supersedeDeeperPagesIfHistoryShifted(key, replaced, page))
-			// Settled before the caller hears the outcome, so /usage and the metrics already agree with the answer.
+			// Settled before the caller hears the outcome, so /usage and the metrics
+			// already agree with the answer.
 			.doOnSuccess((page) -> this.budget.settle(paidFor, charged.get()))
 			.doOnError((failure) -> this.budget.settle(paidFor, charged.get()))
 			.doOnCancel(() -> this.budget.settle(paidFor, charged.get()))
@@ -289,16 +313,18 @@ public class LivestreamPages {
 	}
 
 	/**
-	 * Consistent pagination: when a refetched first page starts with a livestream the previous one did not, the
-	 * history has shifted, and the influencer's deeper pages (fetched before) would repeat or skip livestreams next
-	 * to it. They are marked superseded, so they are refetched before being answered as fresh again.
+	 * Consistent pagination: when a refetched first page starts with a livestream the
+	 * previous one did not, the history has shifted, and the influencer's deeper pages
+	 * (fetched before) would repeat or skip livestreams next to it. They are marked
+	 * superseded, so they are refetched before being answered as fresh again.
 	 */
 	private void supersedeDeeperPagesIfHistoryShifted(PageKey key, @Nullable StoredPage replaced, StoredPage page) {
 		if (key.page() != 1 || replaced == null || page.items().isEmpty()) {
 			return;
 		}
 		String newest = LivestreamPageBody.roomId(page.items().get(0));
-		String previouslyNewest = replaced.items().isEmpty() ? null : LivestreamPageBody.roomId(replaced.items().get(0));
+		String previouslyNewest = replaced.items().isEmpty() ? null
+				: LivestreamPageBody.roomId(replaced.items().get(0));
 		if (newest != null && !newest.equals(previouslyNewest)) {
 			int marked = this.cache.supersede(key.userId(), 1);
 			log.info("Influencer {} has new livestreams at the top: {} deeper cached pages marked superseded",
@@ -323,7 +349,10 @@ public class LivestreamPages {
 				Objects.requireNonNull(freshFor, "A request covers at least one page"), credits);
 	}
 
-	/** How an answer made of several pages reached the caller: the least cached of its parts says it. */
+	/**
+	 * How an answer made of several pages reached the caller: the least cached of its
+	 * parts says it.
+	 */
 	private static Delivery combined(List<Part> parts) {
 		for (Delivery worst : List.of(Delivery.STALE, Delivery.BYPASS, Delivery.MISS, Delivery.COLLAPSED)) {
 			if (parts.stream().anyMatch((part) -> part.delivery() == worst)) {
@@ -349,8 +378,8 @@ public class LivestreamPages {
 	}
 
 	/**
-	 * Only the caller whose loader ran pays for a failed fetch ({@code charged} counts its credits); callers who
-	 * joined it did not.
+	 * Only the caller whose loader ran pays for a failed fetch ({@code charged} counts
+	 * its credits); callers who joined it did not.
 	 */
 	private static RuntimeException failedFor(Throwable failure, int charged) {
 		RuntimeException runtime = (failure instanceof RuntimeException r) ? r : new CompletionException(failure);

@@ -3,17 +3,21 @@ package com.acme.keyapiproxy.livestreams;
 import com.acme.keyapiproxy.cache.PageKey;
 
 /**
- * What a caller asked for: page {@code page} of an influencer's livestreams, {@code size} to a page. KeyAPI charges
- * a credit per request whatever its {@code page_size}, so the proxy always fetches KeyAPI pages of
- * {@value #VENDOR_PAGE_SIZE} and answers any {@code (page, size)} by slicing the (one or two) KeyAPI pages that cover
- * it: {@code page=2&size=5} and {@code page=1&size=10} cost one credit between them.
+ * What a caller asked for: page {@code page} of an influencer's livestreams, {@code size}
+ * to a page. KeyAPI charges a credit per request whatever its {@code page_size}, so the
+ * proxy always fetches KeyAPI pages of {@value #VENDOR_PAGE_SIZE} and answers any
+ * {@code (page, size)} by slicing the (one or two) KeyAPI pages that cover it:
+ * {@code page=2&size=5} and {@code page=1&size=10} cost one credit between them.
  */
 public record PageRequest(String userId, int page, int size) {
 
 	/** KeyAPI's largest page size, which every fetch asks for. */
 	public static final int VENDOR_PAGE_SIZE = 10;
 
-	/** Index of the first requested item among all of the influencer's livestreams, newest first. */
+	/**
+	 * Index of the first requested item among all of the influencer's livestreams, newest
+	 * first.
+	 */
 	long firstItem() {
 		return (long) (this.page - 1) * this.size;
 	}
@@ -34,7 +38,10 @@ public record PageRequest(String userId, int page, int size) {
 		return pages;
 	}
 
-	/** Whether this is exactly one whole KeyAPI page, whose answer was prepared when it was stored. */
+	/**
+	 * Whether this is exactly one whole KeyAPI page, whose answer was prepared when it
+	 * was stored.
+	 */
 	boolean isWholeVendorPage() {
 		return this.size == VENDOR_PAGE_SIZE;
 	}

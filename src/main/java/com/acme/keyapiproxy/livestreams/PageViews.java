@@ -11,15 +11,19 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.acme.keyapiproxy.cache.StoredPage;
 
 /**
- * The answer for a {@link PageRequest} cut from the KeyAPI pages that cover it. A request for a whole KeyAPI page
- * takes the answer prepared when the page was stored; any other slice is rendered once and remembered for as long as
- * its pages are the same objects, so a repeated hit writes prepared bytes too.
+ * The answer for a {@link PageRequest} cut from the KeyAPI pages that cover it. A request
+ * for a whole KeyAPI page takes the answer prepared when the page was stored; any other
+ * slice is rendered once and remembered for as long as its pages are the same objects, so
+ * a repeated hit writes prepared bytes too.
  * <p>
  * Thread-safe.
  */
 final class PageViews {
 
-	/** Rendered slices kept, by their bytes: a small fraction of what the page cache holds. */
+	/**
+	 * Rendered slices kept, by their bytes: a small fraction of what the page cache
+	 * holds.
+	 */
 	private static final long MAX_BYTES = 32L * 1024 * 1024;
 
 	private final Cache<PageRequest, Slice> slices = Caffeine.newBuilder()

@@ -1,4 +1,7 @@
-/** The use case: given a team, a page and the caller's cache directives, decide hit, miss, stale or refuse. */
+/**
+ * The use case: given a team, a page and the caller's cache directives, decide hit, miss,
+ * stale or refuse.
+ */
 @ApplicationModule(allowedDependencies = { "cache", "budget", "upstream", "teams", "sharedstate" })
 @NullMarked
 package com.acme.keyapiproxy.livestreams;

@@ -19,9 +19,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import com.acme.keyapiproxy.operator.OperatorToken.Verdict;
 
 /**
- * In front of the actuator: an {@link OpenViews open view} passes, any other request passes only with the operator's
- * bearer token. Refused: {@code 401} with a {@code Bearer} challenge and an RFC 9457 problem, code
- * {@code unauthenticated}, that says what is missing (and, when no operator token is configured, which property to
+ * In front of the actuator: an {@link OpenViews open view} passes, any other request
+ * passes only with the operator's bearer token. Refused: {@code 401} with a
+ * {@code Bearer} challenge and an RFC 9457 problem, code {@code unauthenticated}, that
+ * says what is missing (and, when no operator token is configured, which property to
  * set). The endpoint behind is never reached, so a refused purge purges nothing.
  */
 final class OperatorAccessFilter extends OncePerRequestFilter {
@@ -41,9 +42,11 @@ final class OperatorAccessFilter extends OncePerRequestFilter {
 				"This management operation needs the operator's token: 'Authorization: Bearer <operator token>'")));
 		this.refusals.put(Verdict.NOT_THE_OPERATORS,
 				json.writeValueAsBytes(Problem.unauthenticated("The bearer token is not the operator's")));
-		this.refusals.put(Verdict.NONE_CONFIGURED, json.writeValueAsBytes(Problem.unauthenticated(
-				"No operator token is configured, so this management operation is refused: set " + OperatorToken.PROPERTY
-						+ " (PROXY_OPERATOR_TOKEN_SHA256) to the hex SHA-256 of the operator's bearer token")));
+		this.refusals.put(Verdict.NONE_CONFIGURED,
+				json.writeValueAsBytes(Problem
+					.unauthenticated("No operator token is configured, so this management operation is refused: set "
+							+ OperatorToken.PROPERTY
+							+ " (PROXY_OPERATOR_TOKEN_SHA256) to the hex SHA-256 of the operator's bearer token")));
 	}
 
 	@Override
@@ -62,7 +65,8 @@ final class OperatorAccessFilter extends OncePerRequestFilter {
 		byte[] problem = Objects.requireNonNull(this.refusals.get(verdict),
 				"The constructor prepares a refusal for every verdict but OPERATOR");
 		response.setStatus(HttpStatus.UNAUTHORIZED.value());
-		// RFC 6750: a token was presented and is not valid (no error code when none was presented).
+		// RFC 6750: a token was presented and is not valid (no error code when none was
+		// presented).
 		response.setHeader(HttpHeaders.WWW_AUTHENTICATE,
 				(verdict == Verdict.NOT_THE_OPERATORS) ? CHALLENGE + ", error=\"invalid_token\"" : CHALLENGE);
 		response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
@@ -70,7 +74,10 @@ final class OperatorAccessFilter extends OncePerRequestFilter {
 		response.getOutputStream().write(problem);
 	}
 
-	/** The project's problem shape (RFC 9457 with a {@code code}), as the API port answers it too. */
+	/**
+	 * The project's problem shape (RFC 9457 with a {@code code}), as the API port answers
+	 * it too.
+	 */
 	private record Problem(String type, String title, int status, String detail, String code) {
 
 		static Problem unauthenticated(String detail) {

@@ -5,13 +5,16 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * The operator's credential, as {@code proxy.operator.*}. No plain token in configuration: only its hex SHA-256.
+ * The operator's credential, as {@code proxy.operator.*}. No plain token in
+ * configuration: only its hex SHA-256.
  * <p>
- * Checked here rather than with {@code @Pattern}: Boot's report of a failed bean validation quotes the rejected value,
- * and the likeliest malformed value is the plain token itself.
+ * Checked here rather than with {@code @Pattern}: Boot's report of a failed bean
+ * validation quotes the rejected value, and the likeliest malformed value is the plain
+ * token itself.
  *
- * @param tokenSha256 hex SHA-256 of the operator's bearer token ({@code printf %s "$TOKEN" | sha256sum}); without
- * it the management port's protected operations are refused
+ * @param tokenSha256 hex SHA-256 of the operator's bearer token
+ * ({@code printf %s "$TOKEN" | sha256sum}); without it the management port's protected
+ * operations are refused
  */
 @ConfigurationProperties("proxy.operator")
 record OperatorProperties(@Nullable String tokenSha256) {

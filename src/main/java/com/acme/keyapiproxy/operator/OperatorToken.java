@@ -13,9 +13,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Whether a request's {@code Authorization} header holds the operator's bearer token: its SHA-256 compared in constant
- * time with {@value #PROPERTY}. The token is never stored, logged or echoed. With no hash configured, no token is the
- * operator's: the protected operations are refused rather than left open.
+ * Whether a request's {@code Authorization} header holds the operator's bearer token: its
+ * SHA-256 compared in constant time with {@value #PROPERTY}. The token is never stored,
+ * logged or echoed. With no hash configured, no token is the operator's: the protected
+ * operations are refused rather than left open.
  * <p>
  * Thread-safe and immutable.
  */

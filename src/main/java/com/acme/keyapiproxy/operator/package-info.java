@@ -1,7 +1,7 @@
 /**
- * The management port's door: which views anyone who reaches it may read (probes, scraping, the API description),
- * and the operator's bearer token that every other operation needs (per-team spend, the cache purge, any view added
- * later).
+ * The management port's door: which views anyone who reaches it may read (probes,
+ * scraping, the API description), and the operator's bearer token that every other
+ * operation needs (per-team spend, the cache purge, any view added later).
  */
 @ApplicationModule(allowedDependencies = {})
 @NullMarked

@@ -15,10 +15,11 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 
 /**
- * Shared mode, on when {@code spring.data.redis.url} is set. Boot's Redis auto-configuration is excluded from the
- * application (so a single instance starts no Redis client at all) and brought in here: Spring Data Redis on
- * Lettuce (with the listener container that carries cache invalidations between replicas), and the {@code redis}
- * health contributor, which the readiness group includes.
+ * Shared mode, on when {@code spring.data.redis.url} is set. Boot's Redis
+ * auto-configuration is excluded from the application (so a single instance starts no
+ * Redis client at all) and brought in here: Spring Data Redis on Lettuce (with the
+ * listener container that carries cache invalidations between replicas), and the
+ * {@code redis} health contributor, which the readiness group includes.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnSharedMode
@@ -28,8 +29,9 @@ class SharedModeConfiguration {
 	static final String SWITCH = "spring.data.redis.url";
 
 	/**
-	 * Lettuce's reconnection backs off up to 30 s by default; a replica out of the Service for half a minute after
-	 * Redis is back is capacity lost for nothing. Reconnection attempts here back off up to one second.
+	 * Lettuce's reconnection backs off up to 30 s by default; a replica out of the
+	 * Service for half a minute after Redis is back is capacity lost for nothing.
+	 * Reconnection attempts here back off up to one second.
 	 */
 	@Bean
 	ClientResourcesBuilderCustomizer reconnectWithinASecond() {
@@ -38,8 +40,8 @@ class SharedModeConfiguration {
 	}
 
 	/**
-	 * While the connection is down, commands fail at once instead of queueing until Redis returns: a miss is
-	 * refused quickly, and the reconnection goes on behind it.
+	 * While the connection is down, commands fail at once instead of queueing until Redis
+	 * returns: a miss is refused quickly, and the reconnection goes on behind it.
 	 */
 	@Bean
 	LettuceClientOptionsBuilderCustomizer failFastWhileDisconnected() {

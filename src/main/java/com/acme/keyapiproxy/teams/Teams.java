@@ -15,9 +15,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Who is asking: a bearer token to its team, by the token's SHA-256 compared in constant time against every
- * configured hash (all of them, every time, so the answer's timing says nothing about which one nearly matched).
- * Tokens are never stored, logged or echoed. With no team configured the proxy is open and every caller is team
+ * Who is asking: a bearer token to its team, by the token's SHA-256 compared in constant
+ * time against every configured hash (all of them, every time, so the answer's timing
+ * says nothing about which one nearly matched). Tokens are never stored, logged or
+ * echoed. With no team configured the proxy is open and every caller is team
  * {@value #OPEN}.
  * <p>
  * Thread-safe and immutable.
@@ -34,7 +35,11 @@ public class Teams {
 	private final List<Known> known;
 
 	public Teams(TeamsProperties properties) {
-		properties.teams().keySet().stream().filter((name) -> !name.matches("[A-Za-z0-9_.-]{1,64}")).findFirst()
+		properties.teams()
+			.keySet()
+			.stream()
+			.filter((name) -> !name.matches("[A-Za-z0-9_.-]{1,64}"))
+			.findFirst()
 			.ifPresent((name) -> {
 				throw new IllegalStateException("proxy.teams." + name + ": a team name is 1 to 64 letters, digits, "
 						+ "'_', '.' or '-' (it names the team in metrics, logs and the ledger)");
@@ -42,8 +47,9 @@ public class Teams {
 		this.known = properties.teams()
 			.entrySet()
 			.stream()
-			.map((entry) -> new Known(new Team(entry.getKey(), entry.getValue().monthlyCredits(),
-					entry.getValue().weight()), HexFormat.of().parseHex(entry.getValue().tokenSha256())))
+			.map((entry) -> new Known(
+					new Team(entry.getKey(), entry.getValue().monthlyCredits(), entry.getValue().weight()),
+					HexFormat.of().parseHex(entry.getValue().tokenSha256())))
 			.toList();
 		if (this.known.isEmpty()) {
 			log.warn("No team is configured (proxy.teams.<name>.token-sha256): the proxy is open, every caller is "
@@ -56,7 +62,8 @@ public class Teams {
 
 	/**
 	 * The team a request's {@code Authorization} header belongs to.
-	 * @throws Unauthenticated when teams are configured and the header holds no known bearer token
+	 * @throws Unauthenticated when teams are configured and the header holds no known
+	 * bearer token
 	 */
 	public Team identify(@Nullable String authorization) {
 		if (this.known.isEmpty()) {
@@ -99,6 +106,5 @@ public class Teams {
 
 	private record Known(Team team, byte[] tokenSha256) {
 	}
-
 
 }

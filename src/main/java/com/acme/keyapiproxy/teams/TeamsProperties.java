@@ -14,18 +14,21 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * The teams that share KeyAPI, as {@code proxy.teams.<name>.*}. No plain tokens in configuration: only the hex
- * SHA-256 of each team's bearer token.
+ * The teams that share KeyAPI, as {@code proxy.teams.<name>.*}. No plain tokens in
+ * configuration: only the hex SHA-256 of each team's bearer token.
  *
- * @param teams by name; empty means the proxy is open and every caller is team {@value Teams#OPEN}
+ * @param teams by name; empty means the proxy is open and every caller is team
+ * {@value Teams#OPEN}
  */
 @Validated
 @ConfigurationProperties("proxy")
 public record TeamsProperties(@DefaultValue Map<String, @Valid Settings> teams) {
 
 	/**
-	 * @param tokenSha256 hex SHA-256 of the team's bearer token ({@code printf %s "$TOKEN" | sha256sum})
-	 * @param monthlyCredits the team's allowance per calendar month (UTC); unlimited when not set
+	 * @param tokenSha256 hex SHA-256 of the team's bearer token
+	 * ({@code printf %s "$TOKEN" | sha256sum})
+	 * @param monthlyCredits the team's allowance per calendar month (UTC); unlimited when
+	 * not set
 	 * @param weight the team's share of upstream slots when several teams wait at once
 	 */
 	public record Settings(

@@ -10,21 +10,25 @@ import org.slf4j.LoggerFactory;
 import com.acme.keyapiproxy.sharedstate.SharedStateUnavailable;
 
 /**
- * The rate the proxy allows itself toward KeyAPI: {@code keyapi.rate-limit.qps} until KeyAPI refuses an attempt for
- * its limit, then lower, probing back up while KeyAPI accepts (AIMD; the numbers are {@link LearnedLimit}'s). A
- * refusal of an attempt sent before the last decrease was sent at the old rate and teaches nothing new, so the
+ * The rate the proxy allows itself toward KeyAPI: {@code keyapi.rate-limit.qps} until
+ * KeyAPI refuses an attempt for its limit, then lower, probing back up while KeyAPI
+ * accepts (AIMD; the numbers are {@link LearnedLimit}'s). A refusal of an attempt sent
+ * before the last decrease was sent at the old rate and teaches nothing new, so the
  * refusals of the attempts that were already on their way make one decrease, not several.
  * <p>
- * Each change is logged once at WARN: the decrease with the old and new rate, and the return to {@code qps}.
+ * Each change is logged once at WARN: the decrease with the old and new rate, and the
+ * return to {@code qps}.
  * <p>
- * Thread-safe: what was learned is replaced by compare-and-set ({@link LearnedLimits}), in Redis in shared mode, so
- * every replica paces at the same rate. Time is the wall clock, the one clock replicas share (they run NTP).
+ * Thread-safe: what was learned is replaced by compare-and-set ({@link LearnedLimits}),
+ * in Redis in shared mode, so every replica paces at the same rate. Time is the wall
+ * clock, the one clock replicas share (they run NTP).
  */
 final class AdaptiveRate {
 
 	/**
-	 * Each interval is longer than {@code 1/rate} by this share, for the network's jitter between the proxy and KeyAPI:
-	 * {@code qps} requests span 1025 ms, so any two of them may arrive 25 ms closer than they were sent, at any qps.
+	 * Each interval is longer than {@code 1/rate} by this share, for the network's jitter
+	 * between the proxy and KeyAPI: {@code qps} requests span 1025 ms, so any two of them
+	 * may arrive 25 ms closer than they were sent, at any qps.
 	 */
 	static final double SAFETY_MARGIN = 0.025;
 
@@ -72,7 +76,10 @@ final class AdaptiveRate {
 		return intervalNanos(this.lastKnown);
 	}
 
-	/** For the gauge: the rate now, or the last one known when the shared state cannot be read. */
+	/**
+	 * For the gauge: the rate now, or the last one known when the shared state cannot be
+	 * read.
+	 */
 	double perSecondOrLastKnown() {
 		try {
 			return perSecond();
@@ -96,9 +103,11 @@ final class AdaptiveRate {
 			LearnedLimit lowered = LearnedLimit.refused(refused, this.qps, this.wallMillis.getAsLong());
 			if (this.learned.replace(known, lowered)) {
 				this.lastKnown = lowered.loweredTo();
-				log.warn("KeyAPI refused a request for its rate limit at {}/s: slowing to {}/s, probing back up but "
-						+ "below {}/s for {} min", format(refused), format(lowered.loweredTo()),
-						format(refused * LearnedLimit.BELOW_REFUSED), LearnedLimit.HOLD_MILLIS / 60_000);
+				log.warn(
+						"KeyAPI refused a request for its rate limit at {}/s: slowing to {}/s, probing back up but "
+								+ "below {}/s for {} min",
+						format(refused), format(lowered.loweredTo()), format(refused * LearnedLimit.BELOW_REFUSED),
+						LearnedLimit.HOLD_MILLIS / 60_000);
 				return;
 			}
 		}

@@ -12,8 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes every attempt sent to KeyAPI visible: one counter increment by status, one histogram sample, one log line.
- * The sum of {@code keyapi_proxy_upstream_requests_total} is therefore exactly what KeyAPI saw.
+ * Makes every attempt sent to KeyAPI visible: one counter increment by status, one
+ * histogram sample, one log line. The sum of {@code keyapi_proxy_upstream_requests_total}
+ * is therefore exactly what KeyAPI saw.
  */
 final class AttemptRecorder {
 
@@ -52,8 +53,7 @@ final class AttemptRecorder {
 			.addKeyValue("duration_ms", millis)
 			.addKeyValue("credits", credits)
 			.log("KeyAPI attempt team={} user_id={} page={} size={} status={} attempt={} duration_ms={} credits={}",
-					query.team(), query.userId(), query.pageNum(), query.pageSize(), outcome, attempt, millis,
-					credits);
+					query.team(), query.userId(), query.pageNum(), query.pageSize(), outcome, attempt, millis, credits);
 	}
 
 	private Counter requestsCounter(String status) {

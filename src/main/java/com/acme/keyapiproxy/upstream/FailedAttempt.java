@@ -5,7 +5,8 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One attempt that is worth repeating: KeyAPI answered 429/500/502/503/504, could not be reached, or was too slow.
+ * One attempt that is worth repeating: KeyAPI answered 429/500/502/503/504, could not be
+ * reached, or was too slow.
  *
  * @see UpstreamRetryPolicy
  */
@@ -21,7 +22,9 @@ final class FailedAttempt extends RuntimeException {
 		this.retryAfter = retryAfter;
 	}
 
-	/** The attempt's status label: the HTTP status, {@code io_error} or {@code timeout}. */
+	/**
+	 * The attempt's status label: the HTTP status, {@code io_error} or {@code timeout}.
+	 */
 	String outcome() {
 		return this.outcome;
 	}

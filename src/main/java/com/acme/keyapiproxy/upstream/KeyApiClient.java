@@ -43,11 +43,13 @@ import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
- * KeyAPI's livestream endpoint, the only way the proxy reaches KeyAPI. One {@link #fetch} is one miss: inside it,
- * every attempt waits for its turn at the send gate, shared fairly between teams and spaced from when the previous
- * request was actually written ({@link UpstreamSlots}), is timed out on its own, counted and logged; failed attempts worth
- * repeating are retried (Resilience4j {@link Retry}); and a miss that failed on every attempt because KeyAPI was
- * down feeds a Resilience4j {@link CircuitBreaker} that makes later misses fail fast.
+ * KeyAPI's livestream endpoint, the only way the proxy reaches KeyAPI. One {@link #fetch}
+ * is one miss: inside it, every attempt waits for its turn at the send gate, shared
+ * fairly between teams and spaced from when the previous request was actually written
+ * ({@link UpstreamSlots}), is timed out on its own, counted and logged; failed attempts
+ * worth repeating are retried (Resilience4j {@link Retry}); and a miss that failed on
+ * every attempt because KeyAPI was down feeds a Resilience4j {@link CircuitBreaker} that
+ * makes later misses fail fast.
  * <p>
  * Thread-safe; shared by every request.
  */
@@ -93,17 +95,23 @@ public class KeyApiClient implements DisposableBean {
 		this.properties = properties;
 		this.clock = clock;
 		this.quotaCooldown = new QuotaCooldown(properties.quotaCooldown(), clock);
-		// An attempt's turn at the gate ends when KeyAPI has its request, not when it was let through: one still
+		// An attempt's turn at the gate ends when KeyAPI has its request, not when it was
+		// let through: one still
 		// connecting (a cold JVM, a new TLS connection) holds the next one back.
 		HttpClient http = SendReports.reporting(HttpClient.create()
-			// Reactor Netty silently resends a request once when a pooled connection breaks: a request that took
-			// no slot, was not counted, and may cost a credit. Every send goes through fetch().
+			// Reactor Netty silently resends a request once when a pooled connection
+			// breaks: a request that took
+			// no slot, was not counted, and may cost a credit. Every send goes through
+			// fetch().
 			.disableRetry(true)
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.timeout().toMillis()));
-		// Event loops, native transport and the host name resolver are set up on first use, which holds back the
-		// first requests for a good part of a second and lets them reach KeyAPI bunched together. Set them up now,
+		// Event loops, native transport and the host name resolver are set up on first
+		// use, which holds back the
+		// first requests for a good part of a second and lets them reach KeyAPI bunched
+		// together. Set them up now,
 		// in the background: it takes about a second, which the start need not wait for.
-		http.warmup().subscribe(null, (failure) -> log.warn("Could not prepare the KeyAPI client ahead of use", failure));
+		http.warmup()
+			.subscribe(null, (failure) -> log.warn("Could not prepare the KeyAPI client ahead of use", failure));
 		this.webClient = webClients.baseUrl(properties.baseUrl().toString())
 			.clientConnector(new GatedConnector(new ReactorClientHttpConnector(http)))
 			.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize(MAX_RESPONSE_BYTES))
@@ -132,7 +140,8 @@ public class KeyApiClient implements DisposableBean {
 		TaggedRetryMetrics.ofRetryRegistry(retries).bindTo(meterRegistry);
 		TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(meterRegistry);
 		Gauge.builder("keyapi.proxy.upstream.queue", this.slots, (s) -> s.queueDrainsIn().toNanos() / 1e9)
-			.description("Seconds until every upstream slot handed out so far has been used (the wait a new miss faces)")
+			.description(
+					"Seconds until every upstream slot handed out so far has been used (the wait a new miss faces)")
 			.baseUnit("seconds")
 			.register(meterRegistry);
 		Gauge.builder("keyapi.proxy.upstream.rate", this.slots, UpstreamSlots::ratePerSecond)
@@ -144,14 +153,16 @@ public class KeyApiClient implements DisposableBean {
 	/**
 	 * Fetches one page from KeyAPI.
 	 * @param query what to ask for, and for which team (logged with each attempt)
-	 * @param beforeFirstSend run once, on a thread that may block, when the first attempt is next in line to be sent
-	 * (the credit is spent there); when it throws, nothing is sent and the fetch fails with that
-	 * @param beforeEachSend asked right before every attempt, the first and each retry, goes on the wire (after
-	 * {@code beforeFirstSend}); when it throws, that attempt is not sent, no other follows, and the fetch fails with
-	 * what it threw
-	 * @param onCreditSpent run once for every attempt KeyAPI answered 2xx, i.e. every credit KeyAPI charged
-	 * @return the page, or an {@link UpstreamFailure} naming why there is none (or what {@code beforeFirstSend} or
-	 * {@code beforeEachSend} threw)
+	 * @param beforeFirstSend run once, on a thread that may block, when the first attempt
+	 * is next in line to be sent (the credit is spent there); when it throws, nothing is
+	 * sent and the fetch fails with that
+	 * @param beforeEachSend asked right before every attempt, the first and each retry,
+	 * goes on the wire (after {@code beforeFirstSend}); when it throws, that attempt is
+	 * not sent, no other follows, and the fetch fails with what it threw
+	 * @param onCreditSpent run once for every attempt KeyAPI answered 2xx, i.e. every
+	 * credit KeyAPI charged
+	 * @return the page, or an {@link UpstreamFailure} naming why there is none (or what
+	 * {@code beforeFirstSend} or {@code beforeEachSend} threw)
 	 */
 	public Mono<VendorPage> fetch(LivestreamsQuery query, Runnable beforeFirstSend, SendCheck beforeEachSend,
 			Runnable onCreditSpent) {
@@ -164,8 +175,9 @@ public class KeyApiClient implements DisposableBean {
 	}
 
 	/**
-	 * The step, run once, off the caller's thread. It is never interrupted: cancelling the wait for it does not cancel
-	 * it (a file channel interrupted mid-write closes for good, and the step writes the ledger).
+	 * The step, run once, off the caller's thread. It is never interrupted: cancelling
+	 * the wait for it does not cancel it (a file channel interrupted mid-write closes for
+	 * good, and the step writes the ledger).
 	 */
 	private static Mono<Void> once(Runnable step) {
 		AtomicBoolean done = new AtomicBoolean();
@@ -177,7 +189,8 @@ public class KeyApiClient implements DisposableBean {
 				return Optional.<RuntimeException>empty();
 			}
 			catch (RuntimeException refused) {
-				// Handed on as a value: if nobody waits for it any more, it is dropped quietly.
+				// Handed on as a value: if nobody waits for it any more, it is dropped
+				// quietly.
 				return Optional.of(refused);
 			}
 		}, (task) -> Schedulers.boundedElastic().schedule(task)), true)
@@ -213,12 +226,16 @@ public class KeyApiClient implements DisposableBean {
 		this.slotDispatcher.shutdownNow();
 	}
 
-	/** What an operator wants to see of KeyAPI's state on {@code /actuator/health}: none of it is a secret. */
+	/**
+	 * What an operator wants to see of KeyAPI's state on {@code /actuator/health}: none
+	 * of it is a secret.
+	 */
 	Map<String, @Nullable Object> state() {
 		Map<String, @Nullable Object> state = new LinkedHashMap<>();
 		state.put("circuitBreaker", this.circuitBreaker.getState().name());
 		Instant coolingUntil = this.quotaCooldown.coolingUntil();
-		// A timestamp, or JSON null when KeyAPI's quota is not known to be spent (never the string "null").
+		// A timestamp, or JSON null when KeyAPI's quota is not known to be spent (never
+		// the string "null").
 		state.put("quotaExhaustedUntil", (coolingUntil != null) ? coolingUntil.toString() : null);
 		state.put("upstreamQueueSeconds", this.slots.queueDrainsIn().toMillis() / 1000.0);
 		state.put("upstreamRate", this.slots.ratePerSecond());
@@ -242,9 +259,11 @@ public class KeyApiClient implements DisposableBean {
 				.build())
 			.headers((headers) -> headers.setBearerAuth(this.properties.apiKey()))
 			.exchangeToMono(this::readAnswer)
-			// The attempt's own time starts when it is let through the gate (its connection is ready by then).
+			// The attempt's own time starts when it is let through the gate (its
+			// connection is ready by then).
 			.timeout(slot.wentThrough().then(Mono.delay(this.properties.timeout())))
-			// Refused at the gate, or withdrawn by the check after it (WebClient wraps both): not sent, not an attempt.
+			// Refused at the gate, or withdrawn by the check after it (WebClient wraps
+			// both): not sent, not an attempt.
 			.onErrorMap((ex) -> withdrawn(ex) != null, KeyApiClient::withdrawn)
 			.onErrorMap((ex) -> !(ex instanceof SendWithdrawn) && refusedAtTheGate(ex) != null,
 					KeyApiClient::refusedAtTheGate)
@@ -284,10 +303,11 @@ public class KeyApiClient implements DisposableBean {
 
 	private Mono<VendorAnswer> readAnswer(ClientResponse response) {
 		int status = response.statusCode().value();
-		Duration retryAfter = RetryAfterHeader.parse(response.headers().asHttpHeaders().getFirst(HttpHeaders.RETRY_AFTER),
-				this.clock);
+		Duration retryAfter = RetryAfterHeader
+			.parse(response.headers().asHttpHeaders().getFirst(HttpHeaders.RETRY_AFTER), this.clock);
 		if (status == 429) {
-			// KeyAPI's 429 says why: "qps limit exceeded" is the one that asks every later request to slow down.
+			// KeyAPI's 429 says why: "qps limit exceeded" is the one that asks every
+			// later request to slow down.
 			return response.bodyToMono(String.class)
 				.defaultIfEmpty("")
 				.onErrorReturn("")
@@ -360,8 +380,10 @@ public class KeyApiClient implements DisposableBean {
 			.minimumNumberOfCalls(settings.minimumCalls())
 			.failureRateThreshold(settings.failureRate())
 			.waitDurationInOpenState(settings.openFor())
-			// Half-open after open-for even when no miss comes to find out: an open state that waits for traffic
-			// keeps the breaker's "open" gauge (and its alert) up long after KeyAPI is back.
+			// Half-open after open-for even when no miss comes to find out: an open state
+			// that waits for traffic
+			// keeps the breaker's "open" gauge (and its alert) up long after KeyAPI is
+			// back.
 			.automaticTransitionFromOpenToHalfOpenEnabled(true)
 			.permittedNumberOfCallsInHalfOpenState(1)
 			.recordException(KeyApiClient::isOutage)

@@ -3,7 +3,10 @@ package com.acme.keyapiproxy.upstream;
 import java.time.Duration;
 import java.util.function.LongSupplier;
 
-/** A single instance's {@link SendGate}, on {@code System.nanoTime()}. Thread-safe: synchronized, no callbacks. */
+/**
+ * A single instance's {@link SendGate}, on {@code System.nanoTime()}. Thread-safe:
+ * synchronized, no callbacks.
+ */
 final class LocalSendGate implements SendGate {
 
 	private final LongSupplier nanoTime;

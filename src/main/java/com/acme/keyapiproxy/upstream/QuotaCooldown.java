@@ -7,11 +7,13 @@ import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
 /**
- * After KeyAPI answers 402 (the account's credits are gone), no miss calls it for {@code keyapi.quota-cooldown}:
- * they are refused at once. When the cooldown is over, one call at a time probes; a 402 starts another cooldown, any
- * other answer from KeyAPI ends it.
+ * After KeyAPI answers 402 (the account's credits are gone), no miss calls it for
+ * {@code keyapi.quota-cooldown}: they are refused at once. When the cooldown is over, one
+ * call at a time probes; a 402 starts another cooldown, any other answer from KeyAPI ends
+ * it.
  * <p>
- * Thread-safe: every method is synchronized (it is consulted once per miss, at most a few times a second).
+ * Thread-safe: every method is synchronized (it is consulted once per miss, at most a few
+ * times a second).
  */
 final class QuotaCooldown {
 
@@ -33,7 +35,8 @@ final class QuotaCooldown {
 
 	/**
 	 * Lets a miss call KeyAPI, or says why not.
-	 * @return {@code true} when this miss is the probe (it must call {@link #probeDone()} when it ends)
+	 * @return {@code true} when this miss is the probe (it must call {@link #probeDone()}
+	 * when it ends)
 	 * @throws UpstreamQuotaExhausted while cooling down, or while another miss probes
 	 */
 	synchronized boolean admit() {
@@ -57,7 +60,10 @@ final class QuotaCooldown {
 		return this.cooldown;
 	}
 
-	/** KeyAPI answered something other than 402: its quota is not (or no longer) the problem. */
+	/**
+	 * KeyAPI answered something other than 402: its quota is not (or no longer) the
+	 * problem.
+	 */
 	synchronized void clear() {
 		this.coolingUntil = null;
 	}

@@ -8,7 +8,9 @@ import java.time.format.DateTimeParseException;
 
 import org.jspecify.annotations.Nullable;
 
-/** RFC 9110 {@code Retry-After}: delay-seconds or an HTTP-date. Anything else is ignored. */
+/**
+ * RFC 9110 {@code Retry-After}: delay-seconds or an HTTP-date. Anything else is ignored.
+ */
 final class RetryAfterHeader {
 
 	private RetryAfterHeader() {

@@ -3,12 +3,14 @@ package com.acme.keyapiproxy.upstream;
 import java.util.Arrays;
 
 /**
- * How late a request is written after the moment the gate could let it through: the dispatcher's timer firing late,
- * handing the request to the event loop, the write itself. Kept as the lowest of the last {@value #KEPT}: the gate lets
- * each request through that much before its moment, so that its write, not its let-through, lands one interval after
- * the previous write. Using the lowest keeps a faster-than-usual write from landing early by more than the
- * difference (a fraction of a millisecond, which the interval's margin covers). Writes that waited for KeyAPI's
- * answer (a new plain-HTTP connection) are not counted.
+ * How late a request is written after the moment the gate could let it through: the
+ * dispatcher's timer firing late, handing the request to the event loop, the write
+ * itself. Kept as the lowest of the last {@value #KEPT}: the gate lets each request
+ * through that much before its moment, so that its write, not its let-through, lands one
+ * interval after the previous write. Using the lowest keeps a faster-than-usual write
+ * from landing early by more than the difference (a fraction of a millisecond, which the
+ * interval's margin covers). Writes that waited for KeyAPI's answer (a new plain-HTTP
+ * connection) are not counted.
  * <p>
  * Not thread-safe: used by the slot dispatcher's thread only.
  */

@@ -9,20 +9,26 @@ import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientInfos;
 
 /**
- * Tells an attempt's {@link UpstreamSlots.Slot} when KeyAPI can be taken to have its request, which ends the attempt's
- * hold on the send gate. That is when the request has been written — on a connection known to reach KeyAPI: one whose
- * TLS handshake KeyAPI answered (every real one; Reactor Netty writes nothing before it), or one KeyAPI has answered
- * before. On a new plain-HTTP connection a write proves nothing (a proxy or relay in between may forward it much
- * later), so there the hold ends with KeyAPI's answer. Called on Netty's event loops; only hands over to the slot.
+ * Tells an attempt's {@link UpstreamSlots.Slot} when KeyAPI can be taken to have its
+ * request, which ends the attempt's hold on the send gate. That is when the request has
+ * been written — on a connection known to reach KeyAPI: one whose TLS handshake KeyAPI
+ * answered (every real one; Reactor Netty writes nothing before it), or one KeyAPI has
+ * answered before. On a new plain-HTTP connection a write proves nothing (a proxy or
+ * relay in between may forward it much later), so there the hold ends with KeyAPI's
+ * answer. Called on Netty's event loops; only hands over to the slot.
  */
 final class SendReports {
 
-	private static final AttributeKey<Boolean> ANSWERED = AttributeKey.valueOf(SendReports.class.getName() + ".answered");
+	private static final AttributeKey<Boolean> ANSWERED = AttributeKey
+		.valueOf(SendReports.class.getName() + ".answered");
 
 	private SendReports() {
 	}
 
-	/** The client, with its requests and responses reported to the slot in their subscriber's context. */
+	/**
+	 * The client, with its requests and responses reported to the slot in their
+	 * subscriber's context.
+	 */
 	static HttpClient reporting(HttpClient http) {
 		return http.doAfterRequest((request, connection) -> {
 			if (reachesKeyApi(connection)) {

@@ -1,8 +1,9 @@
 package com.acme.keyapiproxy.upstream;
 
 /**
- * A {@link SendCheck} refused a request at the last moment: carries its reason through the WebClient (which wraps
- * what its connector throws) so that the fetch fails with that reason, unretried and uncounted.
+ * A {@link SendCheck} refused a request at the last moment: carries its reason through
+ * the WebClient (which wraps what its connector throws) so that the fetch fails with that
+ * reason, unretried and uncounted.
  */
 final class SendWithdrawn extends RuntimeException {
 

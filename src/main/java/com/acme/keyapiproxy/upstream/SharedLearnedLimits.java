@@ -10,10 +10,16 @@ import org.springframework.data.redis.core.script.RedisScript;
 
 import com.acme.keyapiproxy.sharedstate.SharedStateUnavailable;
 
-/** Every replica's {@link LearnedLimits}: one Redis string, replaced by compare-and-set. Thread-safe. */
+/**
+ * Every replica's {@link LearnedLimits}: one Redis string, replaced by compare-and-set.
+ * Thread-safe.
+ */
 final class SharedLearnedLimits implements LearnedLimits {
 
-	/** KEYS[1]; ARGV expected ('' for none), next ('' for none). @return 1 replaced, 0 changed meanwhile */
+	/**
+	 * KEYS[1]; ARGV expected ('' for none), next ('' for none). @return 1 replaced, 0
+	 * changed meanwhile
+	 */
 	private static final RedisScript<Long> REPLACE = RedisScript.of("""
 			if (redis.call('GET', KEYS[1]) or '') ~= ARGV[1] then
 			  return 0

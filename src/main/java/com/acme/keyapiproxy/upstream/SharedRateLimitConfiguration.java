@@ -7,7 +7,10 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import com.acme.keyapiproxy.sharedstate.ConditionalOnSharedMode;
 import com.acme.keyapiproxy.sharedstate.SharedStateProperties;
 
-/** In shared mode, KeyAPI's QPS is one send gate and one learned rate in Redis for every replica. */
+/**
+ * In shared mode, KeyAPI's QPS is one send gate and one learned rate in Redis for every
+ * replica.
+ */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnSharedMode
 class SharedRateLimitConfiguration {

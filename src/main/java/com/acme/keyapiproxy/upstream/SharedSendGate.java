@@ -12,12 +12,14 @@ import org.springframework.data.redis.core.script.RedisScript;
 import com.acme.keyapiproxy.sharedstate.SharedStateUnavailable;
 
 /**
- * Every replica's {@link SendGate}: one Redis hash, changed only by the scripts below, timed by Redis's own clock
- * ({@code TIME}), so replicas' clocks do not matter. Replicas waiting for it are served in the order their attempts
- * joined the shared line (lowest ticket first), so no replica's misses are starved by another's and the wait each
- * replica estimates for a new miss holds. The replica whose send holds the gate is named in it with a
- * deadline ({@code keyapi.timeout} and a second): a replica that dies holding it blocks the others that long at most.
- * The write is reported when Redis hears of it, a little after it happened: the next send is, if anything, later.
+ * Every replica's {@link SendGate}: one Redis hash, changed only by the scripts below,
+ * timed by Redis's own clock ({@code TIME}), so replicas' clocks do not matter. Replicas
+ * waiting for it are served in the order their attempts joined the shared line (lowest
+ * ticket first), so no replica's misses are starved by another's and the wait each
+ * replica estimates for a new miss holds. The replica whose send holds the gate is named
+ * in it with a deadline ({@code keyapi.timeout} and a second): a replica that dies
+ * holding it blocks the others that long at most. The write is reported when Redis hears
+ * of it, a little after it happened: the next send is, if anything, later.
  * <p>
  * Thread-safe; called by the slot dispatcher only, off the event loops.
  */
@@ -27,9 +29,10 @@ final class SharedSendGate implements SendGate {
 	private static final Duration IDLE_EXPIRY = Duration.ofHours(1);
 
 	/**
-	 * KEYS[1] the gate, KEYS[2] the replicas waiting for it (token by ticket), KEYS[3] until when each is believed to
-	 * be waiting (µs); ARGV token, interval µs, hold µs, expiry ms, ticket, how long a waiter is believed without
-	 * asking again (µs). @return 0 taken, else µs to wait until the gate is free, or -1 when it is held elsewhere,
+	 * KEYS[1] the gate, KEYS[2] the replicas waiting for it (token by ticket), KEYS[3]
+	 * until when each is believed to be waiting (µs); ARGV token, interval µs, hold µs,
+	 * expiry ms, ticket, how long a waiter is believed without asking again (µs). @return
+	 * 0 taken, else µs to wait until the gate is free, or -1 when it is held elsewhere,
 	 * or free but another replica's older attempt goes first (ask again shortly)
 	 */
 	private static final RedisScript<Long> TAKE = RedisScript.of("""
@@ -69,8 +72,8 @@ final class SharedSendGate implements SendGate {
 			""", Long.class);
 
 	/**
-	 * KEYS[1] the gate; ARGV token, 1 when a request was written, expiry ms. @return µs since the write before, -1
-	 * when nothing was written
+	 * KEYS[1] the gate; ARGV token, 1 when a request was written, expiry ms. @return µs
+	 * since the write before, -1 when nothing was written
 	 */
 	private static final RedisScript<Long> RELEASE = RedisScript.of("""
 			local t = redis.call('TIME')
@@ -107,7 +110,10 @@ final class SharedSendGate implements SendGate {
 
 	private final List<String> keys;
 
-	/** A replica waiting for the gate asks again within this (it polls every few ms, or comes back when it is free). */
+	/**
+	 * A replica waiting for the gate asks again within this (it polls every few ms, or
+	 * comes back when it is free).
+	 */
 	private static final String BELIEVED_WAITING_MICROS = "100000";
 
 	private final String token = UUID.randomUUID().toString();
@@ -118,7 +124,10 @@ final class SharedSendGate implements SendGate {
 
 	private final LongSupplier nanoTime;
 
-	/** When the gate was last seen to become free ({@code nanoTime}): the hint for expected waits. */
+	/**
+	 * When the gate was last seen to become free ({@code nanoTime}): the hint for
+	 * expected waits.
+	 */
 	private volatile long freeAtHint;
 
 	SharedSendGate(StringRedisTemplate redis, String key, Duration longestHold, LongSupplier nanoTime) {

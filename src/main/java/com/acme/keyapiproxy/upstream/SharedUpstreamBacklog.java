@@ -16,14 +16,15 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 
 /**
- * Every replica's attempts in line, in two Redis hashes (replica → count, replica → when last heard of, by Redis's
- * clock). A replica adds its new attempt and learns the others' count in one script, so misses arriving on several
- * replicas at once are each judged against the whole line; it takes an attempt off on a thread of its own, and every
- * {@link #EVERY} writes its exact count again (so a lost update does not last). A replica not heard of for
- * {@link #FORGOTTEN_AFTER} (stopped, or dead) no longer counts.
+ * Every replica's attempts in line, in two Redis hashes (replica → count, replica → when
+ * last heard of, by Redis's clock). A replica adds its new attempt and learns the others'
+ * count in one script, so misses arriving on several replicas at once are each judged
+ * against the whole line; it takes an attempt off on a thread of its own, and every
+ * {@link #EVERY} writes its exact count again (so a lost update does not last). A replica
+ * not heard of for {@link #FORGOTTEN_AFTER} (stopped, or dead) no longer counts.
  * <p>
- * Thread-safe. When Redis cannot be reached, the others' last known count stands (the send gate refuses those
- * misses anyway).
+ * Thread-safe. When Redis cannot be reached, the others' last known count stands (the
+ * send gate refuses those misses anyway).
  */
 final class SharedUpstreamBacklog implements UpstreamBacklog, AutoCloseable {
 
@@ -34,8 +35,9 @@ final class SharedUpstreamBacklog implements UpstreamBacklog, AutoCloseable {
 	private static final Logger log = LoggerFactory.getLogger(SharedUpstreamBacklog.class);
 
 	/**
-	 * KEYS[1] counts, KEYS[2] last heard of (ms), KEYS[3] the ticket counter; ARGV replica, change ('1', '-1') or '='
-	 * and the exact count, forget after ms. @return the other replicas' count, and a ticket when one joined (else 0)
+	 * KEYS[1] counts, KEYS[2] last heard of (ms), KEYS[3] the ticket counter; ARGV
+	 * replica, change ('1', '-1') or '=' and the exact count, forget after ms. @return
+	 * the other replicas' count, and a ticket when one joined (else 0)
 	 */
 	@SuppressWarnings("rawtypes")
 	private static final RedisScript<List> EXCHANGE = RedisScript.of("""
@@ -87,10 +89,13 @@ final class SharedUpstreamBacklog implements UpstreamBacklog, AutoCloseable {
 		this.keys = List.of(key + ":counts", key + ":heard", key + ":tickets");
 	}
 
-	/** Starts writing this replica's exact count, as {@code mine} tells it, every {@link #EVERY}. */
+	/**
+	 * Starts writing this replica's exact count, as {@code mine} tells it, every
+	 * {@link #EVERY}.
+	 */
 	void publish(IntSupplier mine) {
-		this.updates.scheduleWithFixedDelay(() -> exchange("=", Integer.toString(mine.getAsInt())), 0,
-				EVERY.toMillis(), TimeUnit.MILLISECONDS);
+		this.updates.scheduleWithFixedDelay(() -> exchange("=", Integer.toString(mine.getAsInt())), 0, EVERY.toMillis(),
+				TimeUnit.MILLISECONDS);
 	}
 
 	@Override

@@ -2,7 +2,10 @@ package com.acme.keyapiproxy.upstream;
 
 import java.time.Duration;
 
-/** No upstream slot was free within {@code keyapi.rate-limit.max-wait}; KeyAPI was not called for this attempt. */
+/**
+ * No upstream slot was free within {@code keyapi.rate-limit.max-wait}; KeyAPI was not
+ * called for this attempt.
+ */
 public final class UpstreamBusy extends UpstreamFailure {
 
 	UpstreamBusy(Duration queueDrainsIn) {

@@ -5,8 +5,9 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A miss that KeyAPI could not answer, named by the condition. These are expected outcomes, not bugs, so they carry
- * no stack trace. None of them ever holds the key or the vendor's raw answer.
+ * A miss that KeyAPI could not answer, named by the condition. These are expected
+ * outcomes, not bugs, so they carry no stack trace. None of them ever holds the key or
+ * the vendor's raw answer.
  */
 public abstract sealed class UpstreamFailure extends RuntimeException permits UpstreamBusy, UpstreamUnavailable,
 		UpstreamTimedOut, UpstreamQuotaExhausted, UpstreamAuthFailed, UpstreamBadResponse {

@@ -8,10 +8,12 @@ import io.github.resilience4j.retry.RetryConfig;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Which attempts are repeated and after how long: only {@link FailedAttempt}s (429, 500, 502, 503, 504, connection
- * errors, timeouts — never 400/401/402/403 or a malformed answer), exponentially spaced with jitter, never sooner than
- * a vendor {@code Retry-After}. A {@code Retry-After} longer than {@code max-backoff} ends the retrying: waiting less
- * would be trying sooner than KeyAPI asked, waiting more would hold the caller too long.
+ * Which attempts are repeated and after how long: only {@link FailedAttempt}s (429, 500,
+ * 502, 503, 504, connection errors, timeouts — never 400/401/402/403 or a malformed
+ * answer), exponentially spaced with jitter, never sooner than a vendor
+ * {@code Retry-After}. A {@code Retry-After} longer than {@code max-backoff} ends the
+ * retrying: waiting less would be trying sooner than KeyAPI asked, waiting more would
+ * hold the caller too long.
  */
 final class UpstreamRetryPolicy {
 
@@ -38,7 +40,10 @@ final class UpstreamRetryPolicy {
 		return retryAfter == null || retryAfter.compareTo(this.settings.maxBackoff()) <= 0;
 	}
 
-	/** Exponential from {@code initial-backoff} with "equal jitter" (half fixed, half random), capped. */
+	/**
+	 * Exponential from {@code initial-backoff} with "equal jitter" (half fixed, half
+	 * random), capped.
+	 */
 	Duration delayAfter(int attempt, Either<Throwable, ?> outcome) {
 		long initial = this.settings.initialBackoff().toMillis();
 		long max = this.settings.maxBackoff().toMillis();

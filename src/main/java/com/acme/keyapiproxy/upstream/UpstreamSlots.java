@@ -25,29 +25,36 @@ import reactor.core.publisher.Sinks;
 import com.acme.keyapiproxy.sharedstate.SharedStateUnavailable;
 
 /**
- * Lets attempts through to KeyAPI one at a time, spaced as KeyAPI sees them arrive, and shares the turns fairly
- * between the teams that wait.
+ * Lets attempts through to KeyAPI one at a time, spaced as KeyAPI sees them arrive, and
+ * shares the turns fairly between the teams that wait.
  * <p>
- * An attempt waits in its team's queue. The dispatcher takes the head of the next team's queue in weighted round-robin
- * order (a team of weight {@code w} gets up to {@code w} turns per round, so a team with 500 queued misses delays
- * another team's single miss by about one turn) and makes it <em>next</em>: its {@code whenNext} step runs (the
- * credit is spent there), then {@link #turn} hands it the slot, and it gets its request ready — a connection, opened
- * if need be — while the attempt before it may still be on its way. Its request then waits in
- * {@link Slot#letThrough()}: the dispatcher takes the {@link SendGate} for it, which is free once the previous request
- * has been written and one interval has passed since, asks the attempt's {@link SendCheck} whether it may still go
- * (withdrawn, it frees the gate unsent), and lets it through: it is written at once and reports {@link Slot#sent()}. Connecting happens before the gate, so neither a slow connection nor a cold one stretches the
- * spacing. The interval is the {@link AdaptiveRate}'s, so a refusal from KeyAPI slows every later send.
+ * An attempt waits in its team's queue. The dispatcher takes the head of the next team's
+ * queue in weighted round-robin order (a team of weight {@code w} gets up to {@code w}
+ * turns per round, so a team with 500 queued misses delays another team's single miss by
+ * about one turn) and makes it <em>next</em>: its {@code whenNext} step runs (the credit
+ * is spent there), then {@link #turn} hands it the slot, and it gets its request ready —
+ * a connection, opened if need be — while the attempt before it may still be on its way.
+ * Its request then waits in {@link Slot#letThrough()}: the dispatcher takes the
+ * {@link SendGate} for it, which is free once the previous request has been written and
+ * one interval has passed since, asks the attempt's {@link SendCheck} whether it may
+ * still go (withdrawn, it frees the gate unsent), and lets it through: it is written at
+ * once and reports {@link Slot#sent()}. Connecting happens before the gate, so neither a
+ * slow connection nor a cold one stretches the spacing. The interval is the
+ * {@link AdaptiveRate}'s, so a refusal from KeyAPI slows every later send.
  * <p>
- * An attempt whose expected wait is longer than {@code keyapi.rate-limit.max-wait} is refused at once with
- * {@link UpstreamBusy}; one that waits longer anyway (other teams arrived and took their fair share) is refused when
- * its wait reaches {@code max-wait} plus one interval. Either way it was not sent.
+ * An attempt whose expected wait is longer than {@code keyapi.rate-limit.max-wait} is
+ * refused at once with {@link UpstreamBusy}; one that waits longer anyway (other teams
+ * arrived and took their fair share) is refused when its wait reaches {@code max-wait}
+ * plus one interval. Either way it was not sent.
  * <p>
- * Threads: the queues and the two attempts out of them ({@code next}, {@code sending}) are guarded by one lock, which
- * is never held while a sink is completed or the gate, the rate or Redis is called. The gate and the rate are only
- * used on the dispatcher thread. {@link Slot#sent()} is called on a Netty event loop and only hands over to the
- * dispatcher. The slot of {@link #turn} is completed on the thread that ran {@code whenNext} (or the dispatcher's);
- * {@link Slot#letThrough()} on the dispatcher thread, where the request is then written; a refusal on the thread that
- * found it (the caller's, the dispatcher's, or a timer's).
+ * Threads: the queues and the two attempts out of them ({@code next}, {@code sending})
+ * are guarded by one lock, which is never held while a sink is completed or the gate, the
+ * rate or Redis is called. The gate and the rate are only used on the dispatcher thread.
+ * {@link Slot#sent()} is called on a Netty event loop and only hands over to the
+ * dispatcher. The slot of {@link #turn} is completed on the thread that ran
+ * {@code whenNext} (or the dispatcher's); {@link Slot#letThrough()} on the dispatcher
+ * thread, where the request is then written; a refusal on the thread that found it (the
+ * caller's, the dispatcher's, or a timer's).
  */
 final class UpstreamSlots {
 
@@ -91,18 +98,25 @@ final class UpstreamSlots {
 	private volatile long intervalNanos;
 
 	/**
-	 * The time one send really takes at the gate while sends follow each other (the interval, and what letting it
-	 * through, connecting and writing add): a moving average of the gaps between writes, for estimates.
+	 * The time one send really takes at the gate while sends follow each other (the
+	 * interval, and what letting it through, connecting and writing add): a moving
+	 * average of the gaps between writes, for estimates.
 	 */
 	private volatile long spacingNanos;
 
 	/** Dispatcher thread only. */
 	private final SendLag sendLag = new SendLag();
 
-	/** Dispatcher thread only: when the gate said it would be free for the candidate, 0 when it did not say. */
+	/**
+	 * Dispatcher thread only: when the gate said it would be free for the candidate, 0
+	 * when it did not say.
+	 */
 	private long gateFreeAt;
 
-	/** Dispatcher thread only: when the pending timed dispatch is due, or {@code null} when there is none. */
+	/**
+	 * Dispatcher thread only: when the pending timed dispatch is due, or {@code null}
+	 * when there is none.
+	 */
 	private @Nullable Long timerDueAt;
 
 	UpstreamSlots(SendGate gate, AdaptiveRate rate, UpstreamBacklog backlog, Duration maxWait, Duration longestSend,
@@ -120,14 +134,17 @@ final class UpstreamSlots {
 
 	/**
 	 * Waits for this team's next fair turn.
-	 * @param whenNext run when this attempt is next in line (a failure ends the wait with it)
-	 * @param beforeSend asked on the dispatcher thread once the gate is taken for this attempt, right before it is
-	 * let through: when it throws, {@link Slot#letThrough()} fails with {@link SendWithdrawn} and the gate is free
-	 * again at once, as nothing was sent
-	 * @return the slot, once this attempt is next and {@code whenNext} has run: get the request ready, wait in
-	 * {@link Slot#letThrough()}, write it, call {@link Slot#sent()} when it is written and {@link Slot#end()} when the
-	 * attempt is over; or {@link UpstreamBusy} at once when the expected wait is longer than the longest wait, or when
-	 * the wait reaches it
+	 * @param whenNext run when this attempt is next in line (a failure ends the wait with
+	 * it)
+	 * @param beforeSend asked on the dispatcher thread once the gate is taken for this
+	 * attempt, right before it is let through: when it throws, {@link Slot#letThrough()}
+	 * fails with {@link SendWithdrawn} and the gate is free again at once, as nothing was
+	 * sent
+	 * @return the slot, once this attempt is next and {@code whenNext} has run: get the
+	 * request ready, wait in {@link Slot#letThrough()}, write it, call
+	 * {@link Slot#sent()} when it is written and {@link Slot#end()} when the attempt is
+	 * over; or {@link UpstreamBusy} at once when the expected wait is longer than the
+	 * longest wait, or when the wait reaches it
 	 */
 	Mono<Slot> turn(String team, int weight, Mono<Void> whenNext, SendCheck beforeSend) {
 		long deadline = this.nanoTime.getAsLong() + this.maxWait.toNanos() + this.intervalNanos;
@@ -140,14 +157,20 @@ final class UpstreamSlots {
 			.onErrorMap(TimeoutException.class, (late) -> busy());
 	}
 
-	/** How long until every attempt waiting now has had its turn: the wait a new attempt would face. */
+	/**
+	 * How long until every attempt waiting now has had its turn: the wait a new attempt
+	 * would face.
+	 */
 	Duration queueDrainsIn() {
 		synchronized (this.lock) {
 			return Duration.ofNanos(expectedWaitBehind(this.waiting, this.backlog.elsewhere()));
 		}
 	}
 
-	/** Attempts in line here: waiting, and the one next (for the other replicas' estimates). */
+	/**
+	 * Attempts in line here: waiting, and the one next (for the other replicas'
+	 * estimates).
+	 */
 	int inLine() {
 		synchronized (this.lock) {
 			return this.waiting + ((this.next != null) ? 1 : 0);
@@ -161,8 +184,10 @@ final class UpstreamSlots {
 
 	/**
 	 * KeyAPI answered 429 to a request that was sent through this slot.
-	 * @param forLimit whether it said the refusal was for its rate limit: every later send slows down
-	 * @param retryAfter the vendor's {@code Retry-After}, if any: no send goes before it has passed
+	 * @param forLimit whether it said the refusal was for its rate limit: every later
+	 * send slows down
+	 * @param retryAfter the vendor's {@code Retry-After}, if any: no send goes before it
+	 * has passed
 	 */
 	void refused(Slot slot, boolean forLimit, @Nullable Duration retryAfter) {
 		long sentAtMillis = slot.sentAtMillis;
@@ -207,8 +232,8 @@ final class UpstreamSlots {
 	}
 
 	/**
-	 * With the lock held: the wait before this new slot's turn, in weighted round-robin order here, behind every
-	 * attempt in line on other replicas.
+	 * With the lock held: the wait before this new slot's turn, in weighted round-robin
+	 * order here, behind every attempt in line on other replicas.
 	 */
 	private long expectedWaitFor(Slot slot, int elsewhere) {
 		ArrayDeque<Slot> own = this.queues.get(slot.team);
@@ -224,12 +249,14 @@ final class UpstreamSlots {
 	}
 
 	/**
-	 * With the lock held: the wait of an attempt with {@code ahead} queued attempts before it here, and
-	 * {@code elsewhere} on other replicas (the shared gate serves them in the order they joined).
+	 * With the lock held: the wait of an attempt with {@code ahead} queued attempts
+	 * before it here, and {@code elsewhere} on other replicas (the shared gate serves
+	 * them in the order they joined).
 	 */
 	private long expectedWaitBehind(long ahead, int elsewhere) {
 		long interval = this.intervalNanos;
-		// What sends really take, but never more than a quarter over the interval: a cold start's first, slow sends
+		// What sends really take, but never more than a quarter over the interval: a cold
+		// start's first, slow sends
 		// must not make the estimates refuse what the line can serve.
 		long spacing = Math.min(interval + interval / 4, Math.max(interval, this.spacingNanos));
 		long untilFree = this.gate.nanosUntilFree(interval);
@@ -252,7 +279,8 @@ final class UpstreamSlots {
 					task.run();
 				}
 				catch (RuntimeException unexpected) {
-					// The dispatcher must go on: a lost wake-up would stall every miss behind it.
+					// The dispatcher must go on: a lost wake-up would stall every miss
+					// behind it.
 					log.error("Upstream slot dispatcher failed; dispatching again", unexpected);
 					wake();
 				}
@@ -263,7 +291,9 @@ final class UpstreamSlots {
 		}
 	}
 
-	/** Completions gathered under the lock: each runs, whatever the one before it threw. */
+	/**
+	 * Completions gathered under the lock: each runs, whatever the one before it threw.
+	 */
 	private static void runEach(List<Runnable> completions) {
 		for (Runnable completion : completions) {
 			try {
@@ -275,7 +305,10 @@ final class UpstreamSlots {
 		}
 	}
 
-	/** Dispatcher thread only: moves a waiter up to next, and lets next through the gate when both are ready. */
+	/**
+	 * Dispatcher thread only: moves a waiter up to next, and lets next through the gate
+	 * when both are ready.
+	 */
 	private void dispatch() {
 		List<Runnable> outside = new ArrayList<>(2);
 		Slot candidate;
@@ -329,7 +362,8 @@ final class UpstreamSlots {
 			dispatch();
 			return;
 		}
-		// A send that never reports (its subscriber vanished) must not hold the gate for ever.
+		// A send that never reports (its subscriber vanished) must not hold the gate for
+		// ever.
 		candidate.stuck = this.dispatcher.schedule(candidate::end, this.longestSend.toNanos(), TimeUnit.NANOSECONDS);
 		runEach(outside);
 	}
@@ -349,7 +383,10 @@ final class UpstreamSlots {
 		}), nanos, TimeUnit.NANOSECONDS);
 	}
 
-	/** With the lock held: when nobody is next, the head of the queue whose turn it is becomes next. */
+	/**
+	 * With the lock held: when nobody is next, the head of the queue whose turn it is
+	 * becomes next.
+	 */
 	private void promoteNext(List<Runnable> outside) {
 		if (this.next != null) {
 			return;
@@ -363,7 +400,10 @@ final class UpstreamSlots {
 		outside.add(promoted::prepare);
 	}
 
-	/** With the lock held: the head of the queue of the team whose turn it is, moving the turn on as weights say. */
+	/**
+	 * With the lock held: the head of the queue of the team whose turn it is, moving the
+	 * turn on as weights say.
+	 */
 	private @Nullable Slot nextInTurn() {
 		String team = this.turns.peekFirst();
 		if (team == null) {
@@ -402,7 +442,10 @@ final class UpstreamSlots {
 		}
 	}
 
-	/** The gate cannot be reached (shared mode, Redis down): nobody waiting now can be sent. */
+	/**
+	 * The gate cannot be reached (shared mode, Redis down): nobody waiting now can be
+	 * sent.
+	 */
 	private void refuseEveryWaiter(RuntimeException reason) {
 		List<Slot> refused = new ArrayList<>();
 		synchronized (this.lock) {
@@ -421,8 +464,10 @@ final class UpstreamSlots {
 	}
 
 	/**
-	 * Dispatcher thread only: the sending slot's request was written (or it ended before): the gate is free.
-	 * @param written whether the write itself was reported (not only KeyAPI's answer, or the attempt's end)
+	 * Dispatcher thread only: the sending slot's request was written (or it ended
+	 * before): the gate is free.
+	 * @param written whether the write itself was reported (not only KeyAPI's answer, or
+	 * the attempt's end)
 	 */
 	private void finishSending(Slot slot, long sentAtNanos, boolean written) {
 		synchronized (this.lock) {
@@ -440,7 +485,8 @@ final class UpstreamSlots {
 		}
 		try {
 			long sinceLastWrite = this.gate.release(slot.withdrawn ? Long.MIN_VALUE : sentAtNanos);
-			// Only writes that followed each other count: not a gap the gate spent waiting for an answer.
+			// Only writes that followed each other count: not a gap the gate spent
+			// waiting for an answer.
 			if (written && sinceLastWrite > 0 && sinceLastWrite < 2 * this.intervalNanos) {
 				this.spacingNanos = (4 * this.spacingNanos + sinceLastWrite) / 5;
 			}
@@ -479,8 +525,9 @@ final class UpstreamSlots {
 	}
 
 	/**
-	 * One attempt's place in line, then its hold on the gate. State changes are guarded by the slots' lock;
-	 * {@link #sent()} and {@link #end()} may be called from any thread, more than once.
+	 * One attempt's place in line, then its hold on the gate. State changes are guarded
+	 * by the slots' lock; {@link #sent()} and {@link #end()} may be called from any
+	 * thread, more than once.
 	 */
 	final class Slot {
 
@@ -494,10 +541,16 @@ final class UpstreamSlots {
 
 		private final SendCheck beforeSend;
 
-		/** When its wait ends ({@code nanoTime}): {@code max-wait} and an interval after it joined. */
+		/**
+		 * When its wait ends ({@code nanoTime}): {@code max-wait} and an interval after
+		 * it joined.
+		 */
 		private final long deadline;
 
-		/** Completed when it is let through (for the attempt's own timeout, which starts then). */
+		/**
+		 * Completed when it is let through (for the attempt's own timeout, which starts
+		 * then).
+		 */
 		private final Sinks.Empty<Void> wentThrough = Sinks.empty();
 
 		private State state = State.WAITING;
@@ -506,7 +559,10 @@ final class UpstreamSlots {
 
 		private @Nullable MonoSink<Void> gate;
 
-		/** Why its wait was ended for it (shared gate unreachable), for a request that comes to the gate after. */
+		/**
+		 * Why its wait was ended for it (shared gate unreachable), for a request that
+		 * comes to the gate after.
+		 */
 		private @Nullable Throwable refusal;
 
 		private @Nullable ScheduledFuture<?> stuck;
@@ -514,22 +570,32 @@ final class UpstreamSlots {
 		/** Its number in the line of every replica (shared mode). */
 		private volatile long ticket;
 
-		/** Whether it stopped counting in the shared backlog (guarded by the slots' lock). */
+		/**
+		 * Whether it stopped counting in the shared backlog (guarded by the slots' lock).
+		 */
 		private boolean leftLine;
 
 		/** Whether {@link #sent()} was reported (guarded by the slots' lock). */
 		private boolean reported;
 
-		/** Whether its {@link SendCheck} withdrew it with the gate taken for it (dispatcher thread only). */
+		/**
+		 * Whether its {@link SendCheck} withdrew it with the gate taken for it
+		 * (dispatcher thread only).
+		 */
 		private boolean withdrawn;
 
-		/** How late it was let through after the gate could have let it (dispatcher thread only). */
+		/**
+		 * How late it was let through after the gate could have let it (dispatcher thread
+		 * only).
+		 */
 		private long lateAtGate;
 
 		/** When it was let through ({@code nanoTime}), 0 until then. */
 		private volatile long wentThroughAt;
 
-		/** When its request was written (wall clock, for what KeyAPI's refusal teaches). */
+		/**
+		 * When its request was written (wall clock, for what KeyAPI's refusal teaches).
+		 */
 		private volatile long sentAtMillis;
 
 		private Slot(String team, int weight, MonoSink<Slot> sink, Mono<Void> whenNext, SendCheck beforeSend,
@@ -544,8 +610,9 @@ final class UpstreamSlots {
 
 		/**
 		 * Waits, with the request ready to be written, for the gate.
-		 * @return completes (on the dispatcher thread) when the request may be written now; or fails with
-		 * {@link UpstreamBusy} when the wait reaches {@code max-wait} and an interval
+		 * @return completes (on the dispatcher thread) when the request may be written
+		 * now; or fails with {@link UpstreamBusy} when the wait reaches {@code max-wait}
+		 * and an interval
 		 */
 		Mono<Void> letThrough() {
 			return Mono.<Void>create(this::ready)
@@ -554,8 +621,8 @@ final class UpstreamSlots {
 		}
 
 		/**
-		 * How long the attempt has taken since it was let through (KeyAPI's part of it), or since {@code started}
-		 * when it never was (it failed connecting).
+		 * How long the attempt has taken since it was let through (KeyAPI's part of it),
+		 * or since {@code started} when it never was (it failed connecting).
 		 */
 		long nanosSinceLetThrough(long started) {
 			long at = this.wentThroughAt;
@@ -567,14 +634,17 @@ final class UpstreamSlots {
 			return this.wentThrough.asMono();
 		}
 
-		/** Its request has been written to the connection: the next send may go one interval from now. */
+		/**
+		 * Its request has been written to the connection: the next send may go one
+		 * interval from now.
+		 */
 		void written() {
 			reportSent(true);
 		}
 
 		/**
-		 * KeyAPI has its request (it answered it), or the attempt ended before a write was seen: the next send may go
-		 * one interval from now.
+		 * KeyAPI has its request (it answered it), or the attempt ended before a write
+		 * was seen: the next send may go one interval from now.
 		 */
 		void sent() {
 			reportSent(false);
@@ -593,8 +663,9 @@ final class UpstreamSlots {
 		}
 
 		/**
-		 * The attempt is over, or was withdrawn (cancelled, timed out): it leaves the line, and a send that was let
-		 * through but never reported its write frees the gate as if it had just been written.
+		 * The attempt is over, or was withdrawn (cancelled, timed out): it leaves the
+		 * line, and a send that was let through but never reported its write frees the
+		 * gate as if it had just been written.
 		 */
 		void end() {
 			boolean wasSending = false;
@@ -664,9 +735,9 @@ final class UpstreamSlots {
 		}
 
 		/**
-		 * Dispatcher thread only, with the gate taken for it: the last moment before its request is written. The
-		 * check's own time is not counted as the send's lag (it is let through after it), so a quick check never
-		 * makes a write land early.
+		 * Dispatcher thread only, with the gate taken for it: the last moment before its
+		 * request is written. The check's own time is not counted as the send's lag (it
+		 * is let through after it), so a quick check never makes a write land early.
 		 */
 		private void goThrough() {
 			MonoSink<Void> waiting = this.gate;
@@ -707,8 +778,9 @@ final class UpstreamSlots {
 		}
 
 		/**
-		 * With the lock held: ends the wait with a failure, wherever it is waiting (sinks are completed by the
-		 * reactor's own ordering, never reentrantly into the slots: their subscribers only get the error).
+		 * With the lock held: ends the wait with a failure, wherever it is waiting (sinks
+		 * are completed by the reactor's own ordering, never reentrantly into the slots:
+		 * their subscribers only get the error).
 		 */
 		private void refuse(Throwable failure) {
 			State was = this.state;

@@ -12,11 +12,11 @@ import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.json.JsonFactory;
 
 /**
- * Reads KeyAPI's success envelope {@code {"code":0,"message":…,"data":[…],"requestId":…}} with a streaming parser and
- * copies each object of the {@code data} array as its bytes are, so no vendor field is renamed, reordered, rounded or
- * dropped.
- * Anything else ({@code code != 0}, {@code data} missing or not an array of objects, malformed JSON) is an
- * {@link UpstreamBadResponse}.
+ * Reads KeyAPI's success envelope {@code {"code":0,"message":…,"data":[…],"requestId":…}}
+ * with a streaming parser and copies each object of the {@code data} array as its bytes
+ * are, so no vendor field is renamed, reordered, rounded or dropped. Anything else
+ * ({@code code != 0}, {@code data} missing or not an array of objects, malformed JSON) is
+ * an {@link UpstreamBadResponse}.
  */
 final class VendorEnvelope {
 

@@ -19,7 +19,10 @@ import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** HEAD answers what GET would from the cache, headers only, and never spends a credit: on a miss, 504 not_cached. */
+/**
+ * HEAD answers what GET would from the cache, headers only, and never spends a credit: on
+ * a miss, 504 not_cached.
+ */
 class HeadRequestsTests extends ProxyIntegrationTest {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -70,7 +73,8 @@ class HeadRequestsTests extends ProxyIntegrationTest {
 		keyApi.verify(0, anyRequestedFor(anyUrl()));
 		assertThat(creditsSpent()).isEqualTo(spent);
 		assertThat(this.proxy.get("/influencers/4102/livestreams").headers().firstValue("Cache-Status"))
-			.as("HEAD stored nothing").hasValue("keyapi-proxy; fwd=miss; stored");
+			.as("HEAD stored nothing")
+			.hasValue("keyapi-proxy; fwd=miss; stored");
 	}
 
 	@Test

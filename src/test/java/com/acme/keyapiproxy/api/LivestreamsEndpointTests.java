@@ -28,8 +28,8 @@ class LivestreamsEndpointTests extends ProxyIntegrationTest {
 	void aMissAsksKeyApiForTenWithTheKeyAsBearerAndAnswersTheEnvelopeWithItemsUntouched() {
 		String vendorItem = "{\"room_id\":\"7321509771910417194\",\"create_time\":1704672004,"
 				+ "\"total_sale_gmv_amt\":2627.730,\"big\":12345678901234567890123,\"added_later\":{\"x\":[1,2.50]}}";
-		keyApi.stubFor(livestreams("7288986759428588590").willReturn(KeyApiStubs
-			.page("[" + KeyApiStubs.item("1") + "," + KeyApiStubs.item("2") + "," + vendorItem + "]")));
+		keyApi.stubFor(livestreams("7288986759428588590").willReturn(
+				KeyApiStubs.page("[" + KeyApiStubs.item("1") + "," + KeyApiStubs.item("2") + "," + vendorItem + "]")));
 
 		HttpResponse<String> response = this.proxy.get("/influencers/7288986759428588590/livestreams?page=3&size=1");
 
@@ -46,10 +46,10 @@ class LivestreamsEndpointTests extends ProxyIntegrationTest {
 		assertThat(response.headers().firstValue("Cache-Status")).hasValue("keyapi-proxy; fwd=miss; stored");
 		assertThat(response.headers().firstValue("Credits-Charged")).hasValue("1");
 		assertThat(response.headers().firstValue("Age")).hasValue("0");
-		assertThat(response.headers().firstValue("Cache-Control")).hasValueSatisfying(
-				(value) -> assertThat(value).matches("private, max-age=(21599|21600)"));
-		assertThat(response.headers().firstValue("ETag")).hasValueSatisfying(
-				(value) -> assertThat(value).matches("\"[A-Za-z0-9_-]{43}\""));
+		assertThat(response.headers().firstValue("Cache-Control"))
+			.hasValueSatisfying((value) -> assertThat(value).matches("private, max-age=(21599|21600)"));
+		assertThat(response.headers().firstValue("ETag"))
+			.hasValueSatisfying((value) -> assertThat(value).matches("\"[A-Za-z0-9_-]{43}\""));
 
 		LoggedRequest sent = keyApi.findAll(getRequestedFor(urlPathEqualTo(KeyApiStubs.PATH))).get(0);
 		assertThat(sent.getHeader("Authorization")).isEqualTo("Bearer " + KeyApiStubs.API_KEY);

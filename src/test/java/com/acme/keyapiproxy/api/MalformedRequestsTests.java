@@ -26,9 +26,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.argumentSet;
 
 /**
- * Malformed and abusive requests, sent as raw bytes (HTTP clients refuse to send most of them): every one is refused
- * with a problem of the API's format and a 4xx (505 for an HTTP version the server does not speak), never reaches
- * KeyAPI, and logs nothing at ERROR.
+ * Malformed and abusive requests, sent as raw bytes (HTTP clients refuse to send most of
+ * them): every one is refused with a problem of the API's format and a 4xx (505 for an
+ * HTTP version the server does not speak), never reaches KeyAPI, and logs nothing at
+ * ERROR.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class MalformedRequestsTests extends ProxyIntegrationTest {
@@ -50,7 +51,8 @@ class MalformedRequestsTests extends ProxyIntegrationTest {
 
 	@BeforeEach
 	void stubKeyApiAndConnect() {
-		// A page for any request: had one got through, it would be answered (and counted) rather than fail.
+		// A page for any request: had one got through, it would be answered (and counted)
+		// rather than fail.
 		keyApi.stubFor(KeyApiStubs.anyLivestreams().willReturn(KeyApiStubs.itemsOfSize(1)));
 		this.raw = new RawHttp(this.port);
 	}
@@ -76,9 +78,10 @@ class MalformedRequestsTests extends ProxyIntegrationTest {
 						"invalid_request"),
 				refused("a path climbing out of the root", get("/influencers/../../etc/passwd"), 400,
 						"invalid_request"),
-				refused("no Host", ("GET " + PAGE + " HTTP/1.1\r\nAuthorization: " + TOKEN
-						+ "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1), 400,
-						"invalid_request"),
+				refused("no Host",
+						("GET " + PAGE + " HTTP/1.1\r\nAuthorization: " + TOKEN + "\r\nConnection: close\r\n\r\n")
+							.getBytes(StandardCharsets.ISO_8859_1),
+						400, "invalid_request"),
 				refused("two Hosts", request("GET " + PAGE + " HTTP/1.1", "Host: other"), 400, "invalid_request"),
 				refused("an HTTP/2.0 request line", request("GET " + PAGE + " HTTP/2.0"), 505,
 						"http_version_not_supported"),
@@ -86,14 +89,14 @@ class MalformedRequestsTests extends ProxyIntegrationTest {
 				refused("a method that is not a token", request("G(T " + PAGE + " HTTP/1.1"), 400, "invalid_request"),
 				refused("a header name with a space", request("GET " + PAGE + " HTTP/1.1", "Bad Header: 1"), 400,
 						"invalid_request"),
-				refused("a Content-Length that is no number", request("GET " + PAGE + " HTTP/1.1",
-						"Content-Length: abc"), 400, "invalid_request"),
-				refused("an unknown Transfer-Encoding", request("GET " + PAGE + " HTTP/1.1",
-						"Transfer-Encoding: bogus"), 400, "invalid_request"),
+				refused("a Content-Length that is no number",
+						request("GET " + PAGE + " HTTP/1.1", "Content-Length: abc"), 400, "invalid_request"),
+				refused("an unknown Transfer-Encoding",
+						request("GET " + PAGE + " HTTP/1.1", "Transfer-Encoding: bogus"), 400, "invalid_request"),
 				refused("TRACE", request("TRACE " + PAGE + " HTTP/1.1"), 405, "method_not_allowed"),
 				refused("1001 query parameters", get(PAGE + "?" + parameters(1001)), 400, "invalid_request"),
-				refused("1001 query parameters, no-cache", get(PAGE + "?" + parameters(1001), "Cache-Control: no-cache"),
-						400, "invalid_request"),
+				refused("1001 query parameters, no-cache",
+						get(PAGE + "?" + parameters(1001), "Cache-Control: no-cache"), 400, "invalid_request"),
 				malformedQuery("page=2&=null"), malformedQuery("page=%zz"), malformedQuery("size=%E0%A4%A"),
 				malformedQuery("="), malformedQuery("page=%FF"))
 			.flatMap((cases) -> cases);
@@ -117,15 +120,19 @@ class MalformedRequestsTests extends ProxyIntegrationTest {
 		assertThat(output.getAll()).doesNotContainPattern("(?m)^\\S+\\s+ERROR\\s").doesNotContain("never-logged");
 	}
 
-	/** The management server is a Tomcat of its own (its own port), with the same refusals. */
+	/**
+	 * The management server is a Tomcat of its own (its own port), with the same
+	 * refusals.
+	 */
 	static Stream<Arguments> malformedForTheManagementPort() {
-		return Stream.of(
-				refused("an HTTP/2.0 request line", request("GET /actuator/health HTTP/2.0"), 505,
-						"http_version_not_supported"),
-				refused("a raw NUL in the path", request("GET /actuator/\u0000health HTTP/1.1"), 400, "invalid_request"),
-				refused("200 header fields", request("GET /actuator/health HTTP/1.1", headers(200)), 431,
-						"request_too_large"),
-				refused("an over-long path", get("/actuator/" + "h".repeat(9000)), 414, "request_too_large"))
+		return Stream
+			.of(refused("an HTTP/2.0 request line", request("GET /actuator/health HTTP/2.0"), 505,
+					"http_version_not_supported"),
+					refused("a raw NUL in the path", request("GET /actuator/\u0000health HTTP/1.1"), 400,
+							"invalid_request"),
+					refused("200 header fields", request("GET /actuator/health HTTP/1.1", headers(200)), 431,
+							"request_too_large"),
+					refused("an over-long path", get("/actuator/" + "h".repeat(9000)), 414, "request_too_large"))
 			.flatMap((cases) -> cases);
 	}
 
@@ -143,7 +150,10 @@ class MalformedRequestsTests extends ProxyIntegrationTest {
 		return Stream.of(argumentSet(name + " -> " + status + " " + code, request, status, code));
 	}
 
-	/** Malformed for Tomcat's query decoding: on the hit path, and (with a directive) past it to the controller. */
+	/**
+	 * Malformed for Tomcat's query decoding: on the hit path, and (with a directive) past
+	 * it to the controller.
+	 */
 	private static Stream<Arguments> malformedQuery(String query) {
 		return Stream.concat(refused("?" + query, get(PAGE + "?" + query), 400, "invalid_request"),
 				refused("?" + query + ", no-cache", get(PAGE + "?" + query, "Cache-Control: no-cache"), 400,
@@ -154,7 +164,10 @@ class MalformedRequestsTests extends ProxyIntegrationTest {
 		return request("GET " + target + " HTTP/1.1", headers);
 	}
 
-	/** Bytes beyond ASCII in the request line go on the wire as they are (ISO-8859-1 maps chars to bytes 1:1). */
+	/**
+	 * Bytes beyond ASCII in the request line go on the wire as they are (ISO-8859-1 maps
+	 * chars to bytes 1:1).
+	 */
 	private static byte[] request(String requestLine, String... headers) {
 		StringBuilder request = new StringBuilder(requestLine).append("\r\nHost: localhost\r\nAuthorization: ")
 			.append(TOKEN)

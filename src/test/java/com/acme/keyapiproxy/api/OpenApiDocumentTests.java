@@ -14,7 +14,10 @@ import com.acme.keyapiproxy.support.ProxyIntegrationTest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The API description served on the management port and the one checked in as docs/openapi.yaml never drift. */
+/**
+ * The API description served on the management port and the one checked in as
+ * docs/openapi.yaml never drift.
+ */
 class OpenApiDocumentTests extends ProxyIntegrationTest {
 
 	private static final Path CHECKED_IN = Path.of("docs", "openapi.yaml");
@@ -36,8 +39,10 @@ class OpenApiDocumentTests extends ProxyIntegrationTest {
 		assertThat(served).contains("invalid_user_id", "upstream_busy", "Cache-Status", "Credits-Charged", "teamToken",
 				"http_version_not_supported");
 		JsonNode checkedIn = JSON.valueToTree(new Yaml().load(Files.readString(CHECKED_IN)));
-		assertThat(checkedIn).as("docs/openapi.yaml has drifted from what the proxy serves; the served one is in "
-				+ SERVED_COPY + ": review it and copy it over").isEqualTo(servedTree);
+		assertThat(checkedIn)
+			.as("docs/openapi.yaml has drifted from what the proxy serves; the served one is in " + SERVED_COPY
+					+ ": review it and copy it over")
+			.isEqualTo(servedTree);
 	}
 
 }

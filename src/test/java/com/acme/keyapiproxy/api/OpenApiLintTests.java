@@ -18,8 +18,9 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * docs/openapi.yaml passes both linters a client team is likely to run on it: Spectral's {@code spectral:oas}
- * (.spectral.yaml) and Redocly's recommended rules (redocly.yaml), with no error. Warnings are printed, not failed.
+ * docs/openapi.yaml passes both linters a client team is likely to run on it: Spectral's
+ * {@code spectral:oas} (.spectral.yaml) and Redocly's recommended rules (redocly.yaml),
+ * with no error. Warnings are printed, not failed.
  */
 class OpenApiLintTests {
 
@@ -71,12 +72,15 @@ class OpenApiLintTests {
 			.filter(Files::isExecutable)
 			.findFirst()
 			.orElse(null);
-		Assumptions.assumeTrue(found != null, binary + " not found: install it (npm install -g " + npmPackage
-				+ ") to lint " + DESCRIPTION);
+		Assumptions.assumeTrue(found != null,
+				binary + " not found: install it (npm install -g " + npmPackage + ") to lint " + DESCRIPTION);
 		return found;
 	}
 
-	/** Standard output only: the JSON report. Both tools exit non-zero on errors, which the report then names. */
+	/**
+	 * Standard output only: the JSON report. Both tools exit non-zero on errors, which
+	 * the report then names.
+	 */
 	private static String run(List<String> command) throws IOException, InterruptedException {
 		ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
 		// No update check or usage report: CI reaches no host but the package registries.

@@ -32,10 +32,12 @@ import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.lists;
 
 /**
- * Generated page requests, valid and invalid (digits, signs, spaces, non-ASCII digits, empty and repeated parameters,
- * percent-encodings good and broken), at a running proxy, judged against the contract's input rules: a valid request
- * gets 200, an invalid one the contract's 400 problem naming the first bad input, and never reaches KeyAPI.
- * QuickTheories generates them and, when one fails, shrinks it to the simplest request that still fails.
+ * Generated page requests, valid and invalid (digits, signs, spaces, non-ASCII digits,
+ * empty and repeated parameters, percent-encodings good and broken), at a running proxy,
+ * judged against the contract's input rules: a valid request gets 200, an invalid one the
+ * contract's 400 problem naming the first bad input, and never reaches KeyAPI.
+ * QuickTheories generates them and, when one fails, shrinks it to the simplest request
+ * that still fails.
  */
 class PageInputProperties {
 
@@ -106,7 +108,8 @@ class PageInputProperties {
 	}
 
 	private static Gen<Encoded> userId() {
-		Gen<Encoded> digits = lists().of(integers().between(0, 9)).ofSizeBetween(1, 22)
+		Gen<Encoded> digits = lists().of(integers().between(0, 9))
+			.ofSizeBetween(1, 22)
 			.map((figures) -> Encoded.plain(figures.stream().map(String::valueOf).collect(Collectors.joining())));
 		Gen<Encoded> token = Generate.pick(List.of(Encoded.plain("7"), new Encoded("%31", "1"), Encoded.plain("-"),
 				Encoded.plain("+"), new Encoded("%20", " "), Encoded.plain("a"), new Encoded("%D9%A1", "\u0661"),
@@ -114,7 +117,10 @@ class PageInputProperties {
 		return Generate.frequency(of(5, digits), of(1, lists().of(token).ofSizeBetween(1, 4).map(Encoded::concat)));
 	}
 
-	/** One value of a query parameter as it goes on the wire, and as Tomcat decodes it (or fails to). */
+	/**
+	 * One value of a query parameter as it goes on the wire, and as Tomcat decodes it (or
+	 * fails to).
+	 */
 	private static Gen<Encoded> queryValue(int max) {
 		Gen<Encoded> number = integers().between(-2, max + 2).map((n) -> Encoded.plain("" + n));
 		Gen<Encoded> token = Generate.pick(List.of(Encoded.plain("5"), new Encoded("%35", "5"), new Encoded("+", " "),
@@ -130,7 +136,9 @@ class PageInputProperties {
 		return keyApi.countRequestsMatching(anyRequestedFor(anyUrl()).build()).getCount();
 	}
 
-	/** Text on the wire, and what it decodes to: {@code null} when it cannot be decoded. */
+	/**
+	 * Text on the wire, and what it decodes to: {@code null} when it cannot be decoded.
+	 */
 	record Encoded(String wire, @Nullable String decoded) {
 
 		static Encoded plain(String text) {
@@ -154,7 +162,10 @@ class PageInputProperties {
 					(this.decoded == null || next.decoded == null) ? null : this.decoded + next.decoded);
 		}
 
-		/** Valid by the contract: ASCII digits (at most 9, as PageQuery reads them), from 1 to max. */
+		/**
+		 * Valid by the contract: ASCII digits (at most 9, as PageQuery reads them), from
+		 * 1 to max.
+		 */
 		boolean isNumberUpTo(int max) {
 			return this.decoded != null && this.decoded.matches("[0-9]{1,9}") && Integer.parseInt(this.decoded) >= 1
 					&& Integer.parseInt(this.decoded) <= max;
@@ -180,7 +191,10 @@ class PageInputProperties {
 				.getBytes(StandardCharsets.US_ASCII);
 		}
 
-		/** The contract's verdict: {@code null} for a valid request, else the code of the first invalid input. */
+		/**
+		 * The contract's verdict: {@code null} for a valid request, else the code of the
+		 * first invalid input.
+		 */
 		@Nullable String expectedCode() {
 			String id = this.userId.decoded();
 			if (id == null || !id.matches("[0-9]{1,20}")) {

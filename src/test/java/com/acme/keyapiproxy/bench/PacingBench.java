@@ -19,9 +19,10 @@ import com.acme.keyapiproxy.support.KeyApiStandIn;
 import com.acme.keyapiproxy.support.KeyApiStubs;
 
 /**
- * {@code bench/pacing.sh}: for each configured qps, a freshly started proxy (its own JVM, from the jar) is given
- * {@code seconds × qps} distinct misses at once, in front of a stand-in that stamps every arrival and enforces the
- * same limit. Prints the rate KeyAPI saw, the most arrivals in any sliding second, refusals, and the makespan next to
+ * {@code bench/pacing.sh}: for each configured qps, a freshly started proxy (its own JVM,
+ * from the jar) is given {@code seconds × qps} distinct misses at once, in front of a
+ * stand-in that stamps every arrival and enforces the same limit. Prints the rate KeyAPI
+ * saw, the most arrivals in any sliding second, refusals, and the makespan next to
  * {@code misses / qps}. Loopback only; everything it starts, it stops.
  */
 public final class PacingBench {
@@ -31,7 +32,10 @@ public final class PacingBench {
 	private PacingBench() {
 	}
 
-	/** @param args the jar, the JVM to run it with, seconds of misses at qps, then the qps values */
+	/**
+	 * @param args the jar, the JVM to run it with, seconds of misses at qps, then the qps
+	 * values
+	 */
 	public static void main(String[] args) throws Exception {
 		String jar = args[0];
 		String java = args[1];
@@ -65,8 +69,9 @@ public final class PacingBench {
 				long firstMiss = System.nanoTime();
 				List<CompletableFuture<HttpResponse<Void>>> answers = new ArrayList<>();
 				for (int i = 0; i < misses; i++) {
-					answers.add(HTTP.sendAsync(HttpRequest.newBuilder(URI.create(
-							"http://127.0.0.1:" + port + "/influencers/" + (7_000_000 + i) + "/livestreams"))
+					answers.add(HTTP.sendAsync(HttpRequest
+						.newBuilder(URI
+							.create("http://127.0.0.1:" + port + "/influencers/" + (7_000_000 + i) + "/livestreams"))
 						.timeout(Duration.ofMinutes(5))
 						.build(), HttpResponse.BodyHandlers.discarding()));
 				}
@@ -94,8 +99,10 @@ public final class PacingBench {
 	private static boolean awaitReady(Process proxy, int managementPort) throws InterruptedException {
 		for (int i = 0; i < 240 && proxy.isAlive(); i++) {
 			try {
-				if (HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort
-						+ "/actuator/health/readiness")).build(), HttpResponse.BodyHandlers.discarding())
+				if (HTTP
+					.send(HttpRequest
+						.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/actuator/health/readiness"))
+						.build(), HttpResponse.BodyHandlers.discarding())
 					.statusCode() == 200) {
 					return true;
 				}
@@ -109,8 +116,12 @@ public final class PacingBench {
 	}
 
 	private static String reason(Path log) throws java.io.IOException {
-		return Files.readAllLines(log).stream().filter((line) -> line.contains("Reason:")).findFirst()
-			.map(String::strip).orElse("see " + log);
+		return Files.readAllLines(log)
+			.stream()
+			.filter((line) -> line.contains("Reason:"))
+			.findFirst()
+			.map(String::strip)
+			.orElse("see " + log);
 	}
 
 	private static int freePort() throws java.io.IOException {

@@ -73,8 +73,8 @@ class BudgetTests {
 
 		assertThatExceptionOfType(OrganisationBudgetExhausted.class).isThrownBy(() -> this.budget.reserve(BETA));
 		assertThatExceptionOfType(OrganisationBudgetExhausted.class).isThrownBy(() -> this.budget.reserve(GAMMA));
-		assertThat(this.budget.usage(GAMMA)).isEqualTo(new Usage("gamma", "2026-11", 1, null, null,
-				new Usage.Organisation(2, 2L)));
+		assertThat(this.budget.usage(GAMMA))
+			.isEqualTo(new Usage("gamma", "2026-11", 1, null, null, new Usage.Organisation(2, 2L)));
 	}
 
 	@Test
@@ -127,7 +127,10 @@ class BudgetTests {
 		assertThat(this.budget.reserve(BETA)).isNotNull();
 	}
 
-	/** A miss's whole life when KeyAPI answered: reserved, spent, settled with the credit KeyAPI charged. */
+	/**
+	 * A miss's whole life when KeyAPI answered: reserved, spent, settled with the credit
+	 * KeyAPI charged.
+	 */
 	private void charge(Team team) {
 		Reservation reservation = this.budget.reserve(team);
 		this.budget.spend(reservation);

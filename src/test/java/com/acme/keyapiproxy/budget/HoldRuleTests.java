@@ -18,9 +18,10 @@ import com.acme.keyapiproxy.support.SharedModeTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The one ledger operation that evaluates the limits ({@link CreditLedger#hold}), held to its rule by both ledgers:
- * the journal's Java and the shared ledger's Lua give the same verdict for the same history. Held and sent-but-unsettled
- * credits are in flight, never "spent for the month".
+ * The one ledger operation that evaluates the limits ({@link CreditLedger#hold}), held to
+ * its rule by both ledgers: the journal's Java and the shared ledger's Lua give the same
+ * verdict for the same history. Held and sent-but-unsettled credits are in flight, never
+ * "spent for the month".
  */
 @SharedModeTest
 class HoldRuleTests {
@@ -83,7 +84,8 @@ class HoldRuleTests {
 			charge(ledger, "beta", List.of(Limit.organisation(2)));
 			held(ledger.hold("alpha", NOVEMBER, List.of(Limit.organisation(2))));
 
-			assertThat(summary(ledger.hold("alpha", NOVEMBER, List.of(Limit.organisation(2), Limit.ofTeam("alpha", 1)))))
+			assertThat(
+					summary(ledger.hold("alpha", NOVEMBER, List.of(Limit.organisation(2), Limit.ofTeam("alpha", 1)))))
 				.as("the organisation's last credit is held, the team's only credit too: wait, naming the first")
 				.isEqualTo("AllHeld organisation");
 			assertThat(ledger.hold("beta", NOVEMBER, List.of(Limit.organisation(2), Limit.ofTeam("beta", 1))))
@@ -110,8 +112,8 @@ class HoldRuleTests {
 	}
 
 	/**
-	 * The same seeded history of holds, sends and settles (successes, refunds, extra pages), against both ledgers:
-	 * every verdict and every spend agree.
+	 * The same seeded history of holds, sends and settles (successes, refunds, extra
+	 * pages), against both ledgers: every verdict and every spend agree.
 	 */
 	@ParameterizedTest
 	@ValueSource(longs = { 1, 2, 3, 20261125, 42 })
@@ -143,7 +145,8 @@ class HoldRuleTests {
 						hold.sent = true;
 					}
 					else {
-						// Sent: refunded (-1), kept (0) or an extra page (+1); unsent: released, or a page charged anyway.
+						// Sent: refunded (-1), kept (0) or an extra page (+1); unsent:
+						// released, or a page charged anyway.
 						long correction = hold.sent ? random.nextInt(3) - 1 : random.nextInt(4) / 3;
 						journal.settle(hold.journal, hold.sent, correction);
 						redis.settle(hold.redis, hold.sent, correction);
@@ -152,7 +155,8 @@ class HoldRuleTests {
 				}
 				assertThat(redis.spentIn(NOVEMBER)).as("step %d", step).isEqualTo(journal.spentIn(NOVEMBER));
 			}
-			assertThat(kinds).as("the history reached every verdict").containsExactlyInAnyOrder("Held", "AllHeld", "Spent");
+			assertThat(kinds).as("the history reached every verdict")
+				.containsExactlyInAnyOrder("Held", "AllHeld", "Spent");
 		}
 	}
 

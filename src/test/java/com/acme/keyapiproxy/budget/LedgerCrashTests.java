@@ -13,8 +13,9 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A ledger written by a process that is killed (SIGKILL) mid-traffic is read back whole: every charge the writer
- * acknowledged is there, and at most the one in flight is over-counted.
+ * A ledger written by a process that is killed (SIGKILL) mid-traffic is read back whole:
+ * every charge the writer acknowledged is there, and at most the one in flight is
+ * over-counted.
  */
 class LedgerCrashTests {
 
@@ -36,7 +37,9 @@ class LedgerCrashTests {
 				if (line.startsWith("charged ")) {
 					acknowledged = Long.parseLong(line.substring("charged ".length()));
 					if (acknowledged == 300) {
-						writer.toHandle().destroyForcibly(); // SIGKILL, leaving its output readable to the end
+						writer.toHandle().destroyForcibly(); // SIGKILL, leaving its
+																// output readable to the
+																// end
 					}
 				}
 			}
@@ -52,8 +55,9 @@ class LedgerCrashTests {
 	}
 
 	/**
-	 * The killed process: reserves credits as a miss would (durably), refunds every third one, and prints each
-	 * charge it has made final, as fast as it can, until it is killed.
+	 * The killed process: reserves credits as a miss would (durably), refunds every third
+	 * one, and prints each charge it has made final, as fast as it can, until it is
+	 * killed.
 	 */
 	public static final class LedgerWriter {
 

@@ -13,8 +13,9 @@ import com.acme.keyapiproxy.sharedstate.SharedStateProperties;
 import com.acme.keyapiproxy.support.SharedRedis;
 
 /**
- * Both ledgers, without Spring, for tests that hold them to the same rules: the journal in a directory of its own, and
- * the shared one on the test run's Redis under a key prefix of its own (so each is empty when opened).
+ * Both ledgers, without Spring, for tests that hold them to the same rules: the journal
+ * in a directory of its own, and the shared one on the test run's Redis under a key
+ * prefix of its own (so each is empty when opened).
  */
 enum Ledgers {
 

@@ -25,9 +25,9 @@ import com.acme.keyapiproxy.support.KeyApiStubs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A proxy killed (SIGKILL) with a hundred misses waiting in line has charged only what it was sending: credits are
- * held in memory while a miss waits, and spent on disk just before it is sent. Never under-counted: every request
- * KeyAPI saw is in the ledger.
+ * A proxy killed (SIGKILL) with a hundred misses waiting in line has charged only what it
+ * was sending: credits are held in memory while a miss waits, and spent on disk just
+ * before it is sent. Never under-counted: every request KeyAPI saw is in the ledger.
  */
 class QueuedMissesCrashTests {
 
@@ -42,8 +42,8 @@ class QueuedMissesCrashTests {
 		int port = freePort();
 		int managementPort = freePort();
 		try (KeyApiStandIn keyApi = KeyApiStandIn.limitedTo(100)) {
-			Process proxy = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-					System.getProperty("java.class.path"), KeyApiProxyApplication.class.getName(),
+			Process proxy = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+					"-cp", System.getProperty("java.class.path"), KeyApiProxyApplication.class.getName(),
 					"--server.port=" + port, "--management.server.port=" + managementPort,
 					"--keyapi.api-key=" + KeyApiStubs.API_KEY, "--keyapi.base-url=" + keyApi.baseUrl(),
 					"--keyapi.rate-limit.qps=2", "--keyapi.rate-limit.max-wait=120s", "--proxy.budget.file=" + ledger)
@@ -55,8 +55,9 @@ class QueuedMissesCrashTests {
 						() -> status("http://127.0.0.1:" + managementPort + "/actuator/health/readiness") == 200);
 				List<CompletableFuture<HttpResponse<Void>>> misses = new ArrayList<>();
 				for (int i = 0; i < 100; i++) {
-					misses.add(HTTP.sendAsync(HttpRequest.newBuilder(
-							URI.create("http://127.0.0.1:" + port + "/influencers/" + (40_000 + i) + "/livestreams"))
+					misses.add(HTTP.sendAsync(HttpRequest
+						.newBuilder(URI
+							.create("http://127.0.0.1:" + port + "/influencers/" + (40_000 + i) + "/livestreams"))
 						.build(), HttpResponse.BodyHandlers.discarding()));
 				}
 				Eventually.until("KeyAPI has seen a few of the misses", Duration.ofSeconds(20),
@@ -78,8 +79,10 @@ class QueuedMissesCrashTests {
 
 	private static int status(String url) {
 		try {
-			return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
-					HttpResponse.BodyHandlers.discarding()).statusCode();
+			return HTTP
+				.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
+						HttpResponse.BodyHandlers.discarding())
+				.statusCode();
 		}
 		catch (Exception notYet) {
 			return 0;

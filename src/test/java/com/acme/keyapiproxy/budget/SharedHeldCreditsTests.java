@@ -21,8 +21,9 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Held is not spent across replicas (issue 14's finding in small): a team's credits held by one replica's fetches in
- * flight make misses on every replica wait for them, not answer a month-long 429 while credits come back.
+ * Held is not spent across replicas (issue 14's finding in small): a team's credits held
+ * by one replica's fetches in flight make misses on every replica wait for them, not
+ * answer a month-long 429 while credits come back.
  */
 @SharedModeTest
 class SharedHeldCreditsTests {
@@ -38,8 +39,8 @@ class SharedHeldCreditsTests {
 	@Test
 	void missesOnEveryReplicaWaitForHeldCreditsAndTheTeamIsChargedExactlyThePagesKeyApiAnswered() throws Exception {
 		keyApi.resetAll();
-		keyApi.stubFor(KeyApiStubs.anyLivestreams().atPriority(5)
-			.willReturn(KeyApiStubs.vendorError(500).withFixedDelay(50)));
+		keyApi.stubFor(
+				KeyApiStubs.anyLivestreams().atPriority(5).willReturn(KeyApiStubs.vendorError(500).withFixedDelay(50)));
 		for (int caller = 0; caller < CALLERS; caller += 4) {
 			keyApi.stubFor(livestreams(userId(caller)).atPriority(1)
 				.willReturn(KeyApiStubs.itemsOfSize(1).withFixedDelay(100)));
@@ -53,9 +54,10 @@ class SharedHeldCreditsTests {
 				replicas.start();
 			}
 
-			List<HttpResponse<String>> answers = Concurrently.run(CALLERS, (caller) -> replicas.roundRobin(caller)
-				.client()
-				.get("/influencers/" + userId(caller) + "/livestreams", "Authorization", "Bearer iota-token"));
+			List<HttpResponse<String>> answers = Concurrently.run(CALLERS,
+					(caller) -> replicas.roundRobin(caller)
+						.client()
+						.get("/influencers/" + userId(caller) + "/livestreams", "Authorization", "Bearer iota-token"));
 
 			for (int caller = 0; caller < CALLERS; caller++) {
 				HttpResponse<String> answer = answers.get(caller);
@@ -70,13 +72,18 @@ class SharedHeldCreditsTests {
 			long answered = answers.stream().filter((answer) -> answer.statusCode() == 200).count();
 			long paidByKeyApi = 0;
 			for (int caller = 0; caller < CALLERS; caller += 4) {
-				paidByKeyApi += keyApi.findAll(getRequestedFor(urlPathEqualTo(KeyApiStubs.PATH))
-					.withQueryParam("user_id", equalTo(userId(caller)))).size();
+				paidByKeyApi += keyApi
+					.findAll(getRequestedFor(urlPathEqualTo(KeyApiStubs.PATH)).withQueryParam("user_id",
+							equalTo(userId(caller))))
+					.size();
 			}
-			long spent = JSON.readTree(replicas.roundRobin(0).client()
-				.get("/usage", "Authorization", "Bearer iota-token").body()).get("credits_spent").asLong();
+			long spent = JSON
+				.readTree(replicas.roundRobin(0).client().get("/usage", "Authorization", "Bearer iota-token").body())
+				.get("credits_spent")
+				.asLong();
 			assertThat(answered).as("pages answered: every credit that came back was used").isEqualTo(ALLOWANCE);
-			assertThat(spent).as("charged exactly the pages KeyAPI answered").isEqualTo(paidByKeyApi)
+			assertThat(spent).as("charged exactly the pages KeyAPI answered")
+				.isEqualTo(paidByKeyApi)
 				.isEqualTo(answered);
 		}
 	}

@@ -20,7 +20,10 @@ import com.acme.keyapiproxy.support.SharedRedis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Moving from one instance to shared mode keeps what was spent: the ledger file is imported once, never twice. */
+/**
+ * Moving from one instance to shared mode keeps what was spent: the ledger file is
+ * imported once, never twice.
+ */
 @SharedModeTest
 class SharedLedgerImportTests {
 
@@ -51,8 +54,9 @@ class SharedLedgerImportTests {
 				assertThat(usage(replica.client(), "alpha")).contains("\"credits_spent\":7,");
 				assertThat(usage(replica.client(), "beta")).contains("\"credits_spent\":3,");
 			}
-			assertThat(second.client().get("/influencers/7500000000000000001/livestreams", "Authorization",
-					"Bearer beta-token").body()).contains("team_budget_exhausted");
+			assertThat(second.client()
+				.get("/influencers/7500000000000000001/livestreams", "Authorization", "Bearer beta-token")
+				.body()).contains("team_budget_exhausted");
 		}
 		assertThat(Files.readAllBytes(file)).as("the ledger file is only read in shared mode").isEqualTo(before);
 	}
@@ -72,8 +76,9 @@ class SharedLedgerImportTests {
 			try {
 				replica = replicas.start("proxy.budget.file=" + file);
 				assertThat(replica.client().management("/actuator/health/readiness").statusCode()).isEqualTo(503);
-				assertThat(replica.client().get("/influencers/7500000000000000002/livestreams", "Authorization",
-						"Bearer alpha-token").statusCode()).isEqualTo(503);
+				assertThat(replica.client()
+					.get("/influencers/7500000000000000002/livestreams", "Authorization", "Bearer alpha-token")
+					.statusCode()).isEqualTo(503);
 			}
 			finally {
 				redis.start();
@@ -81,8 +86,9 @@ class SharedLedgerImportTests {
 			Eventually.until("the ledger file is imported", Duration.ofSeconds(20),
 					() -> usage(replica.client(), "alpha").contains("\"credits_spent\":4,"));
 			Eventually.until("a miss is served", Duration.ofSeconds(20),
-					() -> replica.client().get("/influencers/7500000000000000002/livestreams", "Authorization",
-							"Bearer alpha-token").statusCode() == 200);
+					() -> replica.client()
+						.get("/influencers/7500000000000000002/livestreams", "Authorization", "Bearer alpha-token")
+						.statusCode() == 200);
 			assertThat(usage(replica.client(), "alpha")).contains("\"credits_spent\":5,");
 		}
 	}

@@ -31,9 +31,10 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Teams, their allowances and the shared budget, end to end. Each test uses its own team, so spends never mix:
- * alpha (5 credits), beta (1), gamma (unlimited), delta (1), zeta (1), eta (1), theta (1). Tokens are {@code <team>-token}; the
- * hashes are {@code printf %s <team>-token | sha256sum}.
+ * Teams, their allowances and the shared budget, end to end. Each test uses its own team,
+ * so spends never mix: alpha (5 credits), beta (1), gamma (unlimited), delta (1), zeta
+ * (1), eta (1), theta (1). Tokens are {@code <team>-token}; the hashes are
+ * {@code printf %s <team>-token | sha256sum}.
  */
 @ExtendWith(OutputCaptureExtension.class)
 @TestPropertySource(properties = { "keyapi.rate-limit.qps=50", "keyapi.rate-limit.max-wait=30s",
@@ -54,7 +55,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TeamBudgetTests extends ClockedProxyIntegrationTest {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
-
 
 	private static String[] as(String team) {
 		return new String[] { "Authorization", "Bearer " + team + "-token" };
@@ -90,8 +90,11 @@ class TeamBudgetTests extends ClockedProxyIntegrationTest {
 		assertThat(refused.statusCode()).isEqualTo(429);
 		assertThat(JSON.readTree(refused.body()).get("code").asString()).isEqualTo("team_budget_exhausted");
 		assertThat(refused.headers().firstValue("Credits-Charged")).hasValue("0");
-		Instant nextMonth = YearMonth.from(CLOCK.instant().atZone(ZoneOffset.UTC)).plusMonths(1).atDay(1)
-			.atStartOfDay(ZoneOffset.UTC).toInstant();
+		Instant nextMonth = YearMonth.from(CLOCK.instant().atZone(ZoneOffset.UTC))
+			.plusMonths(1)
+			.atDay(1)
+			.atStartOfDay(ZoneOffset.UTC)
+			.toInstant();
 		long untilNextMonth = Duration.between(CLOCK.instant(), nextMonth).toSeconds();
 		assertThat(refused.headers().firstValue("Retry-After")).hasValue(Long.toString(untilNextMonth));
 		assertThat(cached.statusCode()).isEqualTo(200);
@@ -189,16 +192,21 @@ class TeamBudgetTests extends ClockedProxyIntegrationTest {
 		assertThat(gamma.get("credits_limit").isNull()).isTrue();
 		assertThat(gamma.get("credits_remaining").isNull()).isTrue();
 		assertThat(all.propertyNames()).contains("alpha", "beta", "gamma", "delta", "zeta");
-		assertThat(scrape).contains("keyapi_proxy_credits_spent_total{team=\"gamma\"}",
-				"keyapi_proxy_credits_remaining{team=\"alpha\"}")
+		assertThat(scrape)
+			.contains("keyapi_proxy_credits_spent_total{team=\"gamma\"}",
+					"keyapi_proxy_credits_remaining{team=\"alpha\"}")
 			.doesNotContain("keyapi_proxy_credits_remaining{team=\"gamma\"}");
 	}
 
-	/** Waits (bounded) until KeyAPI has received a request for the user: a condition, not a guess at timing. */
+	/**
+	 * Waits (bounded) until KeyAPI has received a request for the user: a condition, not
+	 * a guess at timing.
+	 */
 	private static void awaitKeyApiRequestFor(String userId) throws InterruptedException {
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-		while (keyApi.findAll(getRequestedFor(urlPathEqualTo(KeyApiStubs.PATH)).withQueryParam("user_id",
-				equalTo(userId))).isEmpty()) {
+		while (keyApi
+			.findAll(getRequestedFor(urlPathEqualTo(KeyApiStubs.PATH)).withQueryParam("user_id", equalTo(userId)))
+			.isEmpty()) {
 			assertThat(System.nanoTime()).as("KeyAPI saw the request in time").isLessThan(deadline);
 			Thread.sleep(10);
 		}

@@ -26,8 +26,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * A miss whose team's (or the organisation's) credits left are all held by fetches in flight waits for them to settle,
- * within max-wait, then is charged or refused with the truth: real threads, both ledgers, no Spring.
+ * A miss whose team's (or the organisation's) credits left are all held by fetches in
+ * flight waits for them to settle, within max-wait, then is charged or refused with the
+ * truth: real threads, both ledgers, no Spring.
  */
 @SharedModeTest
 class WaitingForHeldCreditsTests {
@@ -129,7 +130,10 @@ class WaitingForHeldCreditsTests {
 				new MutableClock(Instant.parse("2026-11-10T12:00:00Z")), new SimpleMeterRegistry(), maxWait);
 	}
 
-	/** A ledger that tells the test when misses have started waiting: a condition, not a guess at timing. */
+	/**
+	 * A ledger that tells the test when misses have started waiting: a condition, not a
+	 * guess at timing.
+	 */
 	private static final class WaitCounting implements CreditLedger {
 
 		private final CreditLedger ledger;

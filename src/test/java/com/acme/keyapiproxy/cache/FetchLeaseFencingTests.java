@@ -23,9 +23,10 @@ import com.acme.keyapiproxy.support.SharedRedis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The fetch leases' fencing tokens, against a real Redis: every lease of a page gets a higher token than the one
- * before, and a holder whose lease another replica took over is refused both the send (its lease cannot be held)
- * and the store of its page. Two {@link SharedPages} stand for two replicas.
+ * The fetch leases' fencing tokens, against a real Redis: every lease of a page gets a
+ * higher token than the one before, and a holder whose lease another replica took over is
+ * refused both the send (its lease cannot be held) and the store of its page. Two
+ * {@link SharedPages} stand for two replicas.
  */
 @SharedModeTest
 class FetchLeaseFencingTests {
@@ -81,8 +82,10 @@ class FetchLeaseFencingTests {
 		assertThat(second.token()).isGreaterThan(first.token());
 		assertThat(third.token()).isGreaterThan(second.token());
 		assertThat(redis.opsForValue().get(properties.key("lease:7600000000000000002:1")))
-			.as("the lease holds its token").isEqualTo(Long.toString(third.token()));
-		assertThat(redis.getExpire(properties.key("fence:7600000000000000002:1"))).as("the counter is kept for a while, not for ever")
+			.as("the lease holds its token")
+			.isEqualTo(Long.toString(third.token()));
+		assertThat(redis.getExpire(properties.key("fence:7600000000000000002:1")))
+			.as("the counter is kept for a while, not for ever")
 			.isPositive();
 	}
 

@@ -46,8 +46,8 @@ class PageCacheTests {
 		AtomicInteger loads = new AtomicInteger();
 		CompletableFuture<StoredPage> slowLoad = new CompletableFuture<>();
 
-		List<PageCache.Lookup> lookups = Concurrently.run(100, (caller) -> this.cache.lookup(this.key,
-				this.cache::isFresh, (replaced, claim) -> {
+		List<PageCache.Lookup> lookups = Concurrently.run(100,
+				(caller) -> this.cache.lookup(this.key, this.cache::isFresh, (replaced, claim) -> {
 					loads.incrementAndGet();
 					return slowLoad;
 				}));

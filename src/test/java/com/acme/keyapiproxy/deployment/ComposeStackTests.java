@@ -23,8 +23,9 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The docker compose stack's shape, read from its files: fast, and on every build. deploy/image-check.sh (run by
- * .ci/run) starts the stack for real, in both profiles, and checks that it answers.
+ * The docker compose stack's shape, read from its files: fast, and on every build.
+ * deploy/image-check.sh (run by .ci/run) starts the stack for real, in both profiles, and
+ * checks that it answers.
  */
 class ComposeStackTests {
 

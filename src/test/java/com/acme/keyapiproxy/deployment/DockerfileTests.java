@@ -14,8 +14,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The Dockerfile, linted (dockerfilelint) and read for the properties the image must have: fast, on every build.
- * deploy/image-check.sh (run by .ci/run) builds the image and runs it, and proves the same properties for real.
+ * The Dockerfile, linted (dockerfilelint) and read for the properties the image must
+ * have: fast, on every build. deploy/image-check.sh (run by .ci/run) builds the image and
+ * runs it, and proves the same properties for real.
  */
 class DockerfileTests {
 
@@ -43,7 +44,8 @@ class DockerfileTests {
 		List<String> bases = this.lines.stream().filter((line) -> line.startsWith("FROM ")).toList();
 
 		assertThat(bases).hasSize(2)
-			.allSatisfy((from) -> assertThat(from).matches("FROM eclipse-temurin:\\d+\\.\\d+\\.\\d+_\\d+-jre-\\w+( AS \\w+)?"));
+			.allSatisfy((from) -> assertThat(from)
+				.matches("FROM eclipse-temurin:\\d+\\.\\d+\\.\\d+_\\d+-jre-\\w+( AS \\w+)?"));
 		assertThat(bases.get(0).split(" ")[1]).isEqualTo(bases.get(1).split(" ")[1]);
 	}
 
@@ -59,7 +61,8 @@ class DockerfileTests {
 			.as("the training run and the real one share the compressed-oops mode, or the archive is dropped")
 			.hasSize(3);
 		assertThat(dockerfile.indexOf("extracted/dependencies/"))
-			.as("the stable layers are copied before the application").isLessThan(dockerfile.indexOf("extracted/application/"));
+			.as("the stable layers are copied before the application")
+			.isLessThan(dockerfile.indexOf("extracted/application/"));
 	}
 
 	@Test

@@ -12,7 +12,10 @@ import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.TemplateCommand;
 import org.yaml.snakeyaml.Yaml;
 
-/** Renders helm/keyapi-proxy offline (helm-java bundles Helm) and hands back its manifests as maps. */
+/**
+ * Renders helm/keyapi-proxy offline (helm-java bundles Helm) and hands back its manifests
+ * as maps.
+ */
 final class HelmChart {
 
 	static final Path CHART = Path.of("helm", "keyapi-proxy");
@@ -44,11 +47,15 @@ final class HelmChart {
 		return manifests.stream().filter((manifest) -> kind.equals(manifest.get("kind"))).toList();
 	}
 
-	/** Walks a manifest: keys for maps, indexes for lists, e.g. {@code at(deployment, "spec", "replicas")}. */
+	/**
+	 * Walks a manifest: keys for maps, indexes for lists, e.g.
+	 * {@code at(deployment, "spec", "replicas")}.
+	 */
 	static Object at(Object node, Object... path) {
 		Object current = node;
 		for (Object step : path) {
-			current = (step instanceof Integer index) ? ((List<?>) current).get(index) : ((Map<?, ?>) current).get(step);
+			current = (step instanceof Integer index) ? ((List<?>) current).get(index)
+					: ((Map<?, ?>) current).get(step);
 			Objects.requireNonNull(current, () -> "nothing at " + List.of(path));
 		}
 		return current;
@@ -57,7 +64,8 @@ final class HelmChart {
 	/** The metric names a PromQL expression reads. */
 	static List<String> metricNames(String expression) {
 		List<String> names = new ArrayList<>();
-		Matcher matcher = Pattern.compile("\\b(keyapi_proxy_\\w+|resilience4j_\\w+|http_server_\\w+)").matcher(expression);
+		Matcher matcher = Pattern.compile("\\b(keyapi_proxy_\\w+|resilience4j_\\w+|http_server_\\w+)")
+			.matcher(expression);
 		while (matcher.find()) {
 			names.add(matcher.group(1));
 		}

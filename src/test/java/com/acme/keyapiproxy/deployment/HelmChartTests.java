@@ -59,10 +59,10 @@ class HelmChartTests {
 		assertThat(at(pod, "terminationGracePeriodSeconds")).isEqualTo(45);
 		assertThat(at(container, "env", 0)).isEqualTo(Map.of("name", "KEYAPI_API_KEY", "valueFrom",
 				Map.of("secretKeyRef", Map.of("name", "keyapi", "key", "api-key"))));
-		assertThat(at(container, "readinessProbe", "httpGet")).isEqualTo(
-				Map.of("path", "/actuator/health/readiness", "port", "management"));
-		assertThat(at(container, "livenessProbe", "httpGet")).isEqualTo(
-				Map.of("path", "/actuator/health/liveness", "port", "management"));
+		assertThat(at(container, "readinessProbe", "httpGet"))
+			.isEqualTo(Map.of("path", "/actuator/health/readiness", "port", "management"));
+		assertThat(at(container, "livenessProbe", "httpGet"))
+			.isEqualTo(Map.of("path", "/actuator/health/liveness", "port", "management"));
 		assertThat(at(container, "resources", "limits", "memory")).isEqualTo("768Mi");
 		assertThat(at(pod, "volumes", 1, "persistentVolumeClaim", "claimName")).isEqualTo("proxy-keyapi-proxy");
 		assertThat(at(only(manifests, "PersistentVolumeClaim"), "metadata", "name")).isEqualTo("proxy-keyapi-proxy");
@@ -87,13 +87,14 @@ class HelmChartTests {
 		Map<String, Object> config = new Yaml()
 			.load((String) at(only(manifests, "ConfigMap"), "data", "application.yaml"));
 
-		assertThat(at(config, "proxy", "teams", "alpha")).isEqualTo(
-				Map.of("token-sha256", "a".repeat(64), "monthly-credits", 2000, "weight", 2));
+		assertThat(at(config, "proxy", "teams", "alpha"))
+			.isEqualTo(Map.of("token-sha256", "a".repeat(64), "monthly-credits", 2000, "weight", 2));
 		assertThat(at(config, "proxy", "budget")).isEqualTo(Map.of("file", "/data/credits", "monthly-credits", 5000));
 		assertThat(at(config, "keyapi", "rate-limit", "qps")).isEqualTo(3);
 		assertThat(ofKind(manifests, "PersistentVolumeClaim")).as("the existing claim is used").isEmpty();
 		assertThat(at(only(manifests, "Deployment"), "spec", "template", "spec", "volumes", 1, "persistentVolumeClaim",
-				"claimName")).isEqualTo("ledger-claim");
+				"claimName"))
+			.isEqualTo("ledger-claim");
 	}
 
 	@Test
@@ -102,8 +103,9 @@ class HelmChartTests {
 
 		Map<String, Object> config = new Yaml()
 			.load((String) at(only(manifests, "ConfigMap"), "data", "application.yaml"));
-		Map<String, Object> unconfigured = cast(at(new Yaml()
-			.load((String) at(only(render(Map.of()), "ConfigMap"), "data", "application.yaml")), "proxy"));
+		Map<String, Object> unconfigured = cast(
+				at(new Yaml().load((String) at(only(render(Map.of()), "ConfigMap"), "data", "application.yaml")),
+						"proxy"));
 
 		assertThat(at(config, "proxy", "operator")).isEqualTo(Map.of("token-sha256", "b".repeat(64)));
 		assertThat(unconfigured).as("no empty hash, which the proxy would refuse to start with")
@@ -119,8 +121,8 @@ class HelmChartTests {
 	void theNetworkPolicyOpensTheApiToTheClusterAndTheManagementPortToTheMonitoringNamespaceOnly() {
 		Map<String, Object> policy = only(render(Map.of("networkPolicy.enabled", true)), "NetworkPolicy");
 
-		assertThat(at(policy, "spec", "podSelector", "matchLabels")).isEqualTo(
-				Map.of("app.kubernetes.io/name", "keyapi-proxy", "app.kubernetes.io/instance", "proxy"));
+		assertThat(at(policy, "spec", "podSelector", "matchLabels"))
+			.isEqualTo(Map.of("app.kubernetes.io/name", "keyapi-proxy", "app.kubernetes.io/instance", "proxy"));
 		assertThat(at(policy, "spec", "policyTypes")).isEqualTo(List.of("Ingress"));
 		List<Map<String, Object>> rules = cast(at(policy, "spec", "ingress"));
 		assertThat(rules).hasSize(2);
@@ -136,13 +138,13 @@ class HelmChartTests {
 	void theNetworkPolicysPeersAreConfigurableAndNodeCidrsMayReachTheManagementPort() {
 		Map<String, Object> policy = only(render(Map.of("networkPolicy.enabled", true,
 				"networkPolicy.api.from[0].namespaceSelector.matchLabels.team", "analytics",
-				"networkPolicy.management.namespaceSelector.matchLabels.kubernetes\\.io/metadata\\.name", "observability",
-				"networkPolicy.management.ipBlocks[0]", "10.0.0.0/16", "networkPolicy.management.ipBlocks[1]",
-				"10.1.0.0/16")), "NetworkPolicy");
+				"networkPolicy.management.namespaceSelector.matchLabels.kubernetes\\.io/metadata\\.name",
+				"observability", "networkPolicy.management.ipBlocks[0]", "10.0.0.0/16",
+				"networkPolicy.management.ipBlocks[1]", "10.1.0.0/16")), "NetworkPolicy");
 		List<Map<String, Object>> rules = cast(at(policy, "spec", "ingress"));
 
-		assertThat(at(rules.get(0), "from")).isEqualTo(
-				List.of(Map.of("namespaceSelector", Map.of("matchLabels", Map.of("team", "analytics")))));
+		assertThat(at(rules.get(0), "from"))
+			.isEqualTo(List.of(Map.of("namespaceSelector", Map.of("matchLabels", Map.of("team", "analytics")))));
 		assertThat(at(rules.get(1), "from")).isEqualTo(List.of(
 				Map.of("namespaceSelector",
 						Map.of("matchLabels", Map.of("kubernetes.io/metadata.name", "observability"))),
@@ -170,9 +172,9 @@ class HelmChartTests {
 
 		assertThat(at(deployment, "spec", "replicas")).isEqualTo(3);
 		assertThat(at(deployment, "spec", "strategy", "type")).isEqualTo("RollingUpdate");
-		assertThat(env(cast(at(pod, "containers", 0)), "SPRING_DATA_REDIS_URL")).isEqualTo(Map.of("name",
-				"SPRING_DATA_REDIS_URL", "valueFrom",
-				Map.of("secretKeyRef", Map.of("name", "proxy-keyapi-proxy-redis", "key", "url"))));
+		assertThat(env(cast(at(pod, "containers", 0)), "SPRING_DATA_REDIS_URL"))
+			.isEqualTo(Map.of("name", "SPRING_DATA_REDIS_URL", "valueFrom",
+					Map.of("secretKeyRef", Map.of("name", "proxy-keyapi-proxy-redis", "key", "url"))));
 		Map<String, Object> secret = only(manifests, "Secret");
 		assertThat(at(secret, "metadata", "name")).isEqualTo("proxy-keyapi-proxy-redis");
 		assertThat(new String(Base64.getDecoder().decode((String) at(secret, "data", "url")), StandardCharsets.UTF_8))
@@ -206,10 +208,11 @@ class HelmChartTests {
 		List<Map<String, Object>> manifests = render(Map.of("redis.url", "redis://redis:6379"));
 		Map<String, Object> deployment = only(manifests, "Deployment");
 
-		assertThat(at(deployment, "spec", "strategy")).isEqualTo(Map.of("type", "RollingUpdate", "rollingUpdate",
-				Map.of("maxSurge", 0, "maxUnavailable", 1)));
+		assertThat(at(deployment, "spec", "strategy"))
+			.isEqualTo(Map.of("type", "RollingUpdate", "rollingUpdate", Map.of("maxSurge", 0, "maxUnavailable", 1)));
 		assertThat(at(volume(cast(at(deployment, "spec", "template", "spec")), "ledger"), "persistentVolumeClaim",
-				"claimName")).isEqualTo("proxy-keyapi-proxy");
+				"claimName"))
+			.isEqualTo("proxy-keyapi-proxy");
 		assertThat(ofKind(manifests, "PersistentVolumeClaim")).hasSize(1);
 	}
 
@@ -238,17 +241,18 @@ class HelmChartTests {
 		Map<String, Object> rule = only(manifests, "PrometheusRule");
 		List<Map<String, Object>> alerts = cast(at(rule, "spec", "groups", 0, "rules"));
 		assertThat(alerts).extracting((alert) -> alert.get("alert"))
-			.containsExactlyInAnyOrder("KeyApiOrganisationBudget80", "KeyApiOrganisationBudget95",
-					"KeyApiTeamBudget80", "KeyApiTeamBudget95", "KeyApiTeamBudgetExhausted",
-					"KeyApiUpstreamErrorRatioHigh", "KeyApiCircuitBreakerOpen", "KeyApiQuotaExhausted",
-					"KeyApiRateLimitRefusals", "KeyApiCacheHitRatioCollapsed");
+			.containsExactlyInAnyOrder("KeyApiOrganisationBudget80", "KeyApiOrganisationBudget95", "KeyApiTeamBudget80",
+					"KeyApiTeamBudget95", "KeyApiTeamBudgetExhausted", "KeyApiUpstreamErrorRatioHigh",
+					"KeyApiCircuitBreakerOpen", "KeyApiQuotaExhausted", "KeyApiRateLimitRefusals",
+					"KeyApiCacheHitRatioCollapsed");
 		assertThat(promtool("check", "rules", rulesFile(rule).toString())).contains("SUCCESS");
 	}
 
 	/**
-	 * The unit tests in {@value #ALERT_TESTS} (promtool's format, {@code rule_files: [rules.yaml]}) run against the
-	 * rules the chart renders with its default thresholds: each alert fires when it should, for whom it should, and
-	 * stops when it should.
+	 * The unit tests in {@value #ALERT_TESTS} (promtool's format,
+	 * {@code rule_files: [rules.yaml]}) run against the rules the chart renders with its
+	 * default thresholds: each alert fires when it should, for whom it should, and stops
+	 * when it should.
 	 */
 	@Test
 	void everyAlertFiresAndClearsAsItsPromtoolUnitTestsSay() throws Exception {
@@ -272,7 +276,8 @@ class HelmChartTests {
 	@Test
 	void everyAlertsRunbookIsASectionOfTheOperationsGuide() throws IOException {
 		Map<String, Object> rule = only(render(Map.of("prometheusRule.enabled", true)), "PrometheusRule");
-		Set<String> sections = Files.readAllLines(Path.of("docs", "operations.md")).stream()
+		Set<String> sections = Files.readAllLines(Path.of("docs", "operations.md"))
+			.stream()
 			.filter((line) -> line.startsWith("#"))
 			.map((heading) -> "docs/operations.md#" + anchor(heading.replaceFirst("^#+\\s*", "")))
 			.collect(Collectors.toSet());
@@ -298,7 +303,9 @@ class HelmChartTests {
 	}
 
 	private static Map<String, Object> named(List<Map<String, Object>> items, String name) {
-		return items.stream().filter((item) -> name.equals(item.get("name"))).findFirst()
+		return items.stream()
+			.filter((item) -> name.equals(item.get("name")))
+			.findFirst()
 			.orElseThrow(() -> new AssertionError("nothing named " + name));
 	}
 
@@ -311,13 +318,17 @@ class HelmChartTests {
 		Map<String, Object> document = new Yaml().load(Files.readString(promtoolTests));
 		List<Map<String, Object>> tests = cast(document.get("tests"));
 		return tests.stream()
-			.flatMap((test) -> HelmChart.<List<Map<String, Object>>>cast(test.getOrDefault("alert_rule_test", List.of()))
-				.stream())
+			.flatMap(
+					(test) -> HelmChart.<List<Map<String, Object>>>cast(test.getOrDefault("alert_rule_test", List.of()))
+						.stream())
 			.map((check) -> (String) check.get("alertname"))
 			.collect(Collectors.toSet());
 	}
 
-	/** The anchor GitHub gives a Markdown heading: lower case, punctuation dropped, spaces as hyphens. */
+	/**
+	 * The anchor GitHub gives a Markdown heading: lower case, punctuation dropped, spaces
+	 * as hyphens.
+	 */
 	private static String anchor(String heading) {
 		return heading.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9 _-]", "").replace(' ', '-');
 	}

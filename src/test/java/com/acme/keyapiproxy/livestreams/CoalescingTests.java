@@ -28,8 +28,9 @@ class CoalescingTests extends ProxyIntegrationTest {
 		keyApi.verify(1, getRequestedFor(urlPathEqualTo(KeyApiStubs.PATH)).withQueryParam("user_id", equalTo("4000")));
 		assertThat(responses).allSatisfy((response) -> assertThat(response.statusCode()).isEqualTo(200));
 		assertThat(responses).extracting(HttpResponse::body).containsOnly(responses.get(0).body());
-		assertThat(responses.stream().mapToInt((r) -> Integer.parseInt(r.headers().firstValue("Credits-Charged").orElseThrow())).sum())
-			.isEqualTo(1);
+		assertThat(responses.stream()
+			.mapToInt((r) -> Integer.parseInt(r.headers().firstValue("Credits-Charged").orElseThrow()))
+			.sum()).isEqualTo(1);
 		assertThat(responses).extracting((r) -> r.headers().firstValue("Cache-Status").orElseThrow())
 			.containsOnlyOnce("keyapi-proxy; fwd=miss; stored")
 			.contains("keyapi-proxy; fwd=miss; collapsed");

@@ -25,7 +25,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 		"keyapi.circuit-breaker.minimum-calls=1000" })
 class FreshnessTests extends ClockedProxyIntegrationTest {
 
-
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	@Test
@@ -58,10 +57,12 @@ class FreshnessTests extends ClockedProxyIntegrationTest {
 			return (System.nanoTime() - start) / 1_000_000;
 		});
 
-		assertThat(millis).as("nobody waited for KeyAPI's 6 s answer, ms").allSatisfy(
-				(ms) -> assertThat(ms).isLessThan(3000));
+		assertThat(millis).as("nobody waited for KeyAPI's 6 s answer, ms")
+			.allSatisfy((ms) -> assertThat(ms).isLessThan(3000));
 		Eventually.until("the refetched page is stored", Duration.ofSeconds(15),
-				() -> this.proxy.get("/influencers/5006/livestreams").body().contains(KeyApiStubs.item("7321509771910417111")));
+				() -> this.proxy.get("/influencers/5006/livestreams")
+					.body()
+					.contains(KeyApiStubs.item("7321509771910417111")));
 		assertThat(this.proxy.get("/influencers/5006/livestreams").headers().firstValue("Cache-Status").orElseThrow())
 			.startsWith("keyapi-proxy; hit; ttl=");
 		keyApi.verify(2, getRequestedFor(urlPathEqualTo(KeyApiStubs.PATH)).withQueryParam("user_id", equalTo("5006")));

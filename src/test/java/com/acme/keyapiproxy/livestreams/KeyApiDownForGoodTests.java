@@ -18,14 +18,14 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * KeyAPI is down for good and the breaker has opened: 200 callers ask for 50 cached (stale) and 50 uncached pages.
- * Every cached one is answered stale, every other fails fast with the right code, and KeyAPI sees nothing more.
+ * KeyAPI is down for good and the breaker has opened: 200 callers ask for 50 cached
+ * (stale) and 50 uncached pages. Every cached one is answered stale, every other fails
+ * fast with the right code, and KeyAPI sees nothing more.
  */
 @TestPropertySource(properties = { "keyapi.rate-limit.qps=50", "keyapi.rate-limit.max-wait=30s",
 		"keyapi.retry.max-attempts=1", "keyapi.circuit-breaker.window=10", "keyapi.circuit-breaker.minimum-calls=10",
 		"keyapi.circuit-breaker.open-for=10m" })
 class KeyApiDownForGoodTests extends ClockedProxyIntegrationTest {
-
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 

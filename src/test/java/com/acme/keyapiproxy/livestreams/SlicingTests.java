@@ -20,10 +20,12 @@ import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** KeyAPI pages of ten, sliced: one credit buys ten items whatever page size callers ask for. */
+/**
+ * KeyAPI pages of ten, sliced: one credit buys ten items whatever page size callers ask
+ * for.
+ */
 @TestPropertySource(properties = { "keyapi.rate-limit.qps=50", "keyapi.circuit-breaker.minimum-calls=1000" })
 class SlicingTests extends ClockedProxyIntegrationTest {
-
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -93,8 +95,9 @@ class SlicingTests extends ClockedProxyIntegrationTest {
 	}
 
 	/**
-	 * An influencer whose livestreams are r{first}…r{first+count-1}, newest first, served by KeyAPI ten to a page. A
-	 * negative first means livestreams were added at the top since.
+	 * An influencer whose livestreams are r{first}…r{first+count-1}, newest first, served
+	 * by KeyAPI ten to a page. A negative first means livestreams were added at the top
+	 * since.
 	 */
 	private static void stubHistory(String userId, int first, int count) {
 		for (int page = 1; page <= 5; page++) {

@@ -23,11 +23,13 @@ import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Staying useful while KeyAPI fails: stale pages, the quota cooldown, the operator's purge and health. */
+/**
+ * Staying useful while KeyAPI fails: stale pages, the quota cooldown, the operator's
+ * purge and health.
+ */
 @TestPropertySource(properties = { "keyapi.rate-limit.qps=50", "keyapi.retry.initial-backoff=10ms",
 		"keyapi.timeout=700ms", "keyapi.circuit-breaker.minimum-calls=1000", "keyapi.quota-cooldown=5m" })
 class WhenKeyApiFailsTests extends ClockedProxyIntegrationTest {
-
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -151,6 +153,5 @@ class WhenKeyApiFailsTests extends ClockedProxyIntegrationTest {
 			default -> KeyApiStubs.vendorError(Integer.parseInt(failure));
 		};
 	}
-
 
 }

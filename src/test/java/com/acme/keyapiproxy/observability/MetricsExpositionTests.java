@@ -18,7 +18,10 @@ import com.acme.keyapiproxy.support.ProxyIntegrationTest;
 import static com.acme.keyapiproxy.support.KeyApiStubs.livestreams;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** alpha has 100 credits a month, gamma is unlimited (the same configuration as MonitoringMatchesExportsTests). */
+/**
+ * alpha has 100 credits a month, gamma is unlimited (the same configuration as
+ * MonitoringMatchesExportsTests).
+ */
 @TestPropertySource(properties = { "proxy.budget.monthly-credits=1000", "proxy.teams.alpha.monthly-credits=100",
 		"proxy.teams.alpha.token-sha256=a336d9b1d8b8647875238537ca5087b0ea335afd2032936aecdffc3e4b13f720",
 		"proxy.teams.gamma.token-sha256=6be6ba7a6ef7e0422d11aaf33cf3e9290ff8186e391f846c1cf23fe7594a9b19" })
@@ -98,6 +101,5 @@ class MetricsExpositionTests extends ProxyIntegrationTest {
 		assertThat(verdict).as("promtool says").isEmpty();
 		assertThat(check.exitValue()).isZero();
 	}
-
 
 }

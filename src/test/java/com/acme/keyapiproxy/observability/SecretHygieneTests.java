@@ -22,9 +22,9 @@ import static com.acme.keyapiproxy.support.KeyApiStubs.livestreams;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The key never leaves the upstream request's Authorization header: not in a log line at any level, an actuator view
- * (even the ones an operator might expose), a metric or an answer, errors included. Nor does the operator's token,
- * presented right or wrong.
+ * The key never leaves the upstream request's Authorization header: not in a log line at
+ * any level, an actuator view (even the ones an operator might expose), a metric or an
+ * answer, errors included. Nor does the operator's token, presented right or wrong.
  */
 @ExtendWith(OutputCaptureExtension.class)
 @TestPropertySource(properties = { "logging.level.root=DEBUG", "logging.level.org.springframework.web=TRACE",
@@ -36,7 +36,10 @@ class SecretHygieneTests extends ProxyIntegrationTest {
 
 	private static final String KEY = KeyApiStubs.API_KEY;
 
-	/** Log levels are global to the JVM: put them back, or every later test class logs at TRACE. */
+	/**
+	 * Log levels are global to the JVM: put them back, or every later test class logs at
+	 * TRACE.
+	 */
 	@AfterAll
 	static void restoreLogLevels() {
 		LoggingSystem logging = LoggingSystem.get(SecretHygieneTests.class.getClassLoader());

@@ -24,17 +24,18 @@ class SettingsValidationTests {
 		.withPropertyValues("keyapi.api-key=sk_test_settings");
 
 	@ParameterizedTest
-	@CsvSource(delimiter = '|', textBlock = """
-			keyapi.timeout=0s                  | keyapi.timeout            | must be a positive duration
-			keyapi.quota-cooldown=-5m          | keyapi.quotaCooldown      | must be a positive duration
-			keyapi.rate-limit.max-wait=0ms     | keyapi.rateLimit.maxWait  | must be a positive duration
-			keyapi.retry.initial-backoff=0s    | keyapi.retry.initialBackoff | must be a positive duration
-			keyapi.circuit-breaker.open-for=0s | keyapi.circuitBreaker.openFor | must be a positive duration
-			keyapi.retry.initial-backoff=10s   | keyapi.retry.initial-backoff (PT10S) is above keyapi.retry.max-backoff (PT5S) | the first wait cannot exceed the longest
-			proxy.cache.ttl=0s                 | proxy.cache.ttl           | must be a positive duration
-			proxy.cache.stale-ttl=-1d          | proxy.cache.staleTtl      | must be a positive duration
-			proxy.shared.lease-ttl=0s          | proxy.shared.leaseTtl     | must be a positive duration
-			""")
+	@CsvSource(delimiter = '|',
+			textBlock = """
+					keyapi.timeout=0s                  | keyapi.timeout            | must be a positive duration
+					keyapi.quota-cooldown=-5m          | keyapi.quotaCooldown      | must be a positive duration
+					keyapi.rate-limit.max-wait=0ms     | keyapi.rateLimit.maxWait  | must be a positive duration
+					keyapi.retry.initial-backoff=0s    | keyapi.retry.initialBackoff | must be a positive duration
+					keyapi.circuit-breaker.open-for=0s | keyapi.circuitBreaker.openFor | must be a positive duration
+					keyapi.retry.initial-backoff=10s   | keyapi.retry.initial-backoff (PT10S) is above keyapi.retry.max-backoff (PT5S) | the first wait cannot exceed the longest
+					proxy.cache.ttl=0s                 | proxy.cache.ttl           | must be a positive duration
+					proxy.cache.stale-ttl=-1d          | proxy.cache.staleTtl      | must be a positive duration
+					proxy.shared.lease-ttl=0s          | proxy.shared.leaseTtl     | must be a positive duration
+					""")
 	void aDurationThatMakesNoSenseStopsTheStartNamingTheProperty(String setting, String named, String reason) {
 		this.contexts.withPropertyValues(setting).run((context) -> {
 			assertThat(context).hasFailed();

@@ -17,25 +17,27 @@ class StartupTests {
 
 	@Test
 	void withoutAKeyTheProxyRefusesToStartAndSaysWhichVariableToSet(CapturedOutput output) {
-		assertThatException().isThrownBy(() -> SpringApplication.run(KeyApiProxyApplication.class,
-				"--server.port=0", "--management.server.port=0", "--proxy.budget.file=target/test-ledgers/startup/credits", "--keyapi.api-key="));
+		assertThatException().isThrownBy(() -> SpringApplication.run(KeyApiProxyApplication.class, "--server.port=0",
+				"--management.server.port=0", "--proxy.budget.file=target/test-ledgers/startup/credits",
+				"--keyapi.api-key="));
 
 		assertThat(output.getAll()).contains("APPLICATION FAILED TO START", "keyapi.api-key", "KEYAPI_API_KEY");
 	}
 
 	@Test
 	void aBadSettingStopsTheStartAndNamesItselfButNeverTheKey(CapturedOutput output) {
-		assertThatException().isThrownBy(() -> SpringApplication.run(KeyApiProxyApplication.class,
-				"--server.port=0", "--management.server.port=0", "--proxy.budget.file=target/test-ledgers/startup/credits", "--keyapi.api-key=sk_live_secret_in_startup",
-				"--keyapi.rate-limit.qps=0"));
+		assertThatException().isThrownBy(() -> SpringApplication.run(KeyApiProxyApplication.class, "--server.port=0",
+				"--management.server.port=0", "--proxy.budget.file=target/test-ledgers/startup/credits",
+				"--keyapi.api-key=sk_live_secret_in_startup", "--keyapi.rate-limit.qps=0"));
 
-		assertThat(output.getAll()).contains("keyapi.rateLimit.qps", "must be greater than 0").doesNotContain("sk_live_secret_in_startup");
+		assertThat(output.getAll()).contains("keyapi.rateLimit.qps", "must be greater than 0")
+			.doesNotContain("sk_live_secret_in_startup");
 	}
 
 	@Test
 	void aRateAboveWhatTheProxyCanPaceEvenlyIsRefusedAtStartNamingTheHighest(CapturedOutput output) {
-		assertThatException().isThrownBy(() -> SpringApplication.run(KeyApiProxyApplication.class,
-				"--server.port=0", "--management.server.port=0", "--proxy.budget.file=target/test-ledgers/startup/credits",
+		assertThatException().isThrownBy(() -> SpringApplication.run(KeyApiProxyApplication.class, "--server.port=0",
+				"--management.server.port=0", "--proxy.budget.file=target/test-ledgers/startup/credits",
 				"--keyapi.api-key=sk_live_secret_in_startup", "--keyapi.rate-limit.qps=1000"));
 
 		assertThat(output.getAll()).contains("keyapi.rateLimit.qps",

@@ -19,8 +19,9 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Reaching the management port is not enough to read every team's spend or to purge the cache (which costs a credit
- * per page to refill): those need the operator's token. Probes, scraping, info and the API description stay open.
+ * Reaching the management port is not enough to read every team's spend or to purge the
+ * cache (which costs a credit per page to refill): those need the operator's token.
+ * Probes, scraping, info and the API description stay open.
  */
 class OperatorAccessTests extends ProxyIntegrationTest {
 
@@ -29,13 +30,14 @@ class OperatorAccessTests extends ProxyIntegrationTest {
 	private static final String WRONG = "Bearer not-the-operator-token";
 
 	@ParameterizedTest
-	@ValueSource(strings = { "GET /actuator/credits", "DELETE /actuator/pagecache", "DELETE /actuator/pagecache?userId=57001",
-			"GET /actuator", "DELETE /actuator/health" })
+	@ValueSource(strings = { "GET /actuator/credits", "DELETE /actuator/pagecache",
+			"DELETE /actuator/pagecache?userId=57001", "GET /actuator", "DELETE /actuator/health" })
 	void withoutATokenAProtectedOperationIsAnUnauthenticatedProblemWithABearerChallenge(String operation) {
 		HttpResponse<String> refused = this.proxy.management(method(operation), path(operation));
 
 		assertUnauthenticated(refused);
-		assertThat(refused.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"keyapi-proxy-management\"");
+		assertThat(refused.headers().firstValue("WWW-Authenticate"))
+			.hasValue("Bearer realm=\"keyapi-proxy-management\"");
 		assertThat(problem(refused).get("detail").asString()).contains("Authorization: Bearer <operator token>");
 	}
 
@@ -43,7 +45,8 @@ class OperatorAccessTests extends ProxyIntegrationTest {
 	@ValueSource(strings = { WRONG, "Bearer " + Operator.TOKEN_SHA256, "Bearer " + Operator.TOKEN + "-and-more",
 			"Basic b3BlcmF0b3I6c2VjcmV0" })
 	void aTokenThatIsNotTheOperatorsIsRefusedAndNeverEchoed(String authorization) {
-		HttpResponse<String> refused = this.proxy.management("GET", "/actuator/credits", "Authorization", authorization);
+		HttpResponse<String> refused = this.proxy.management("GET", "/actuator/credits", "Authorization",
+				authorization);
 
 		assertUnauthenticated(refused);
 		assertThat(refused.headers().firstValue("WWW-Authenticate").orElseThrow()).startsWith("Bearer ");
@@ -84,7 +87,8 @@ class OperatorAccessTests extends ProxyIntegrationTest {
 		assertUnauthenticated(this.proxy.management("DELETE", "/actuator/pagecache"));
 		assertUnauthenticated(this.proxy.management("DELETE", "/actuator/pagecache", "Authorization", WRONG));
 
-		assertThat(this.proxy.get(page).headers().firstValue("Cache-Status").orElseThrow()).startsWith("keyapi-proxy; hit");
+		assertThat(this.proxy.get(page).headers().firstValue("Cache-Status").orElseThrow())
+			.startsWith("keyapi-proxy; hit");
 		keyApi.verify(1, getRequestedFor(urlPathEqualTo(KeyApiStubs.PATH)).withQueryParam("user_id", equalTo("57003")));
 	}
 
@@ -96,7 +100,8 @@ class OperatorAccessTests extends ProxyIntegrationTest {
 		}
 		JsonNode health = JSON.readTree(this.proxy.management("/actuator/health").body());
 		assertThat(health.get("components").get("keyApi").get("details").has("circuitBreaker"))
-			.as("health details are shown as before").isTrue();
+			.as("health details are shown as before")
+			.isTrue();
 		assertThat(this.proxy.management("/actuator/prometheus").body()).contains("keyapi_proxy_cache_requests_total");
 	}
 

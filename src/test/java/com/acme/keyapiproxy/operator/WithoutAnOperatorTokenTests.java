@@ -20,7 +20,10 @@ import com.acme.keyapiproxy.support.Operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
 
-/** Secure by default: with no operator token configured, nobody gets past the management port's door. */
+/**
+ * Secure by default: with no operator token configured, nobody gets past the management
+ * port's door.
+ */
 @ExtendWith(OutputCaptureExtension.class)
 class WithoutAnOperatorTokenTests {
 

@@ -63,8 +63,8 @@ class RedisOutageTests {
 			for (ProxyClient replica : new ProxyClient[] { a, b }) {
 				HttpResponse<String> hit = replica.get(cached);
 				assertThat(hit.statusCode()).isEqualTo(200);
-				assertThat(hit.headers().firstValue("Cache-Status")).hasValueSatisfying(
-						(status) -> assertThat(status).startsWith("keyapi-proxy; hit;"));
+				assertThat(hit.headers().firstValue("Cache-Status"))
+					.hasValueSatisfying((status) -> assertThat(status).startsWith("keyapi-proxy; hit;"));
 			}
 			long started = System.nanoTime();
 			HttpResponse<String> miss = a.get(uncached);
@@ -95,7 +95,8 @@ class RedisOutageTests {
 	}
 
 	private static int upstreamCallsFor(String userId) {
-		return keyApi.findAll(getRequestedFor(urlPathEqualTo(KeyApiStubs.PATH)).withQueryParam("user_id", equalTo(userId)))
+		return keyApi
+			.findAll(getRequestedFor(urlPathEqualTo(KeyApiStubs.PATH)).withQueryParam("user_id", equalTo(userId)))
 			.size();
 	}
 

@@ -25,8 +25,9 @@ import com.acme.keyapiproxy.support.SharedRedis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The Redis password (part of {@code spring.data.redis.url}) is a secret like the KeyAPI key: in no log line, even at
- * DEBUG and while Lettuce reconnects, and in no actuator view an operator might expose, nor in a metric or answer.
+ * The Redis password (part of {@code spring.data.redis.url}) is a secret like the KeyAPI
+ * key: in no log line, even at DEBUG and while Lettuce reconnects, and in no actuator
+ * view an operator might expose, nor in a metric or answer.
  */
 @SharedModeTest
 @ExtendWith(OutputCaptureExtension.class)

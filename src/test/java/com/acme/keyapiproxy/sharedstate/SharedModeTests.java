@@ -28,8 +28,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Three replicas in shared mode, one Redis, one KeyAPI: they behave as one proxy. Each test uses its own influencer
- * ids; calls are spread over the replicas round-robin.
+ * Three replicas in shared mode, one Redis, one KeyAPI: they behave as one proxy. Each
+ * test uses its own influencer ids; calls are spread over the replicas round-robin.
  */
 @SharedModeTest
 class SharedModeTests {
@@ -94,8 +94,8 @@ class SharedModeTests {
 	@Test
 	void aLeaseLeftByADeadReplicaIsTakenOverWhenItExpires() {
 		StringRedisTemplate redis = replicas.roundRobin(0).context().getBean(StringRedisTemplate.class);
-		redis.opsForValue().set(replicas.keyPrefix() + "lease:7100000000000000005:1", "a-replica-that-died",
-				Duration.ofMillis(800));
+		redis.opsForValue()
+			.set(replicas.keyPrefix() + "lease:7100000000000000005:1", "a-replica-that-died", Duration.ofMillis(800));
 
 		long started = System.nanoTime();
 		HttpResponse<String> response = replica(1).get("/influencers/7100000000000000005/livestreams", ALPHA);
@@ -108,11 +108,18 @@ class SharedModeTests {
 
 	@Test
 	void aPageOneReplicaPaidForIsAHitOnTheOthers() {
-		HttpResponse<String> miss = replicas.roundRobin(0).client().get("/influencers/7100000000000000002/livestreams", ALPHA);
-		HttpResponse<String> second = replicas.roundRobin(1).client().get("/influencers/7100000000000000002/livestreams", ALPHA);
-		HttpResponse<String> third = replicas.roundRobin(2).client().get("/influencers/7100000000000000002/livestreams", ALPHA);
+		HttpResponse<String> miss = replicas.roundRobin(0)
+			.client()
+			.get("/influencers/7100000000000000002/livestreams", ALPHA);
+		HttpResponse<String> second = replicas.roundRobin(1)
+			.client()
+			.get("/influencers/7100000000000000002/livestreams", ALPHA);
+		HttpResponse<String> third = replicas.roundRobin(2)
+			.client()
+			.get("/influencers/7100000000000000002/livestreams", ALPHA);
 
-		assertThat(miss.headers().firstValue("Cache-Status")).hasValueSatisfying((status) -> assertThat(status).contains("miss"));
+		assertThat(miss.headers().firstValue("Cache-Status"))
+			.hasValueSatisfying((status) -> assertThat(status).contains("miss"));
 		for (HttpResponse<String> hit : List.of(second, third)) {
 			assertThat(hit.statusCode()).isEqualTo(200);
 			assertThat(hit.headers().firstValue("Cache-Status")).hasValueSatisfying(
@@ -132,15 +139,21 @@ class SharedModeTests {
 		}
 		assertThat(upstreamCallsFor("7100000000000000003")).isEqualTo(1);
 
-		HttpResponse<String> purged = replicas.roundRobin(0).client()
+		HttpResponse<String> purged = replicas.roundRobin(0)
+			.client()
 			.asOperator("DELETE", "/actuator/pagecache?userId=7100000000000000003");
 		assertThat(purged.statusCode()).isEqualTo(200);
 
-		// Published to the others asynchronously: each must see the purge before its next request is a hit.
-		Eventually.until("replica 3 has dropped the purged page", Duration.ofSeconds(5), () -> replicas.roundRobin(2).client()
-					.get(path, "Authorization", "Bearer alpha-token", "Cache-Control", "only-if-cached").statusCode() == 504);
+		// Published to the others asynchronously: each must see the purge before its next
+		// request is a hit.
+		Eventually.until("replica 3 has dropped the purged page", Duration.ofSeconds(5),
+				() -> replicas.roundRobin(2)
+					.client()
+					.get(path, "Authorization", "Bearer alpha-token", "Cache-Control", "only-if-cached")
+					.statusCode() == 504);
 		HttpResponse<String> after = replicas.roundRobin(2).client().get(path, ALPHA);
-		assertThat(after.headers().firstValue("Cache-Status")).hasValueSatisfying((status) -> assertThat(status).contains("miss"));
+		assertThat(after.headers().firstValue("Cache-Status"))
+			.hasValueSatisfying((status) -> assertThat(status).contains("miss"));
 		assertThat(upstreamCallsFor("7100000000000000003")).isEqualTo(2);
 	}
 
@@ -151,10 +164,12 @@ class SharedModeTests {
 			assertThat(replica.client().get(path, ALPHA).statusCode()).isEqualTo(200);
 		}
 
-		assertThat(replicas.roundRobin(1).client().asOperator("DELETE", "/actuator/pagecache").statusCode()).isEqualTo(200);
+		assertThat(replicas.roundRobin(1).client().asOperator("DELETE", "/actuator/pagecache").statusCode())
+			.isEqualTo(200);
 
 		for (ProxyReplicas.Replica replica : replicas.all()) {
-			Eventually.until("every replica has dropped its pages", Duration.ofSeconds(5), () -> replica.client()
+			Eventually.until("every replica has dropped its pages", Duration.ofSeconds(5),
+					() -> replica.client()
 						.get(path, "Authorization", "Bearer alpha-token", "Cache-Control", "only-if-cached")
 						.statusCode() == 504);
 		}
@@ -168,23 +183,29 @@ class SharedModeTests {
 		ProxyClient first = replica(0);
 		assertThat(first.get("/influencers/" + user + "/livestreams?page=1", ALPHA).statusCode()).isEqualTo(200);
 		assertThat(first.get("/influencers/" + user + "/livestreams?page=2", ALPHA).statusCode()).isEqualTo(200);
-		assertThat(replica(1).get("/influencers/" + user + "/livestreams?page=2", ALPHA).headers()
-			.firstValue("Cache-Status")).hasValueSatisfying((status) -> assertThat(status).startsWith("keyapi-proxy; hit;"));
+		assertThat(replica(1).get("/influencers/" + user + "/livestreams?page=2", ALPHA)
+			.headers()
+			.firstValue("Cache-Status"))
+			.hasValueSatisfying((status) -> assertThat(status).startsWith("keyapi-proxy; hit;"));
 
 		stubHistory(user, -3);
-		first.get("/influencers/" + user + "/livestreams?page=1", "Authorization", "Bearer alpha-token", "Cache-Control",
-				"no-cache");
+		first.get("/influencers/" + user + "/livestreams?page=1", "Authorization", "Bearer alpha-token",
+				"Cache-Control", "no-cache");
 
 		for (int replica = 1; replica <= 2; replica++) {
 			ProxyClient other = replica(replica);
 			Eventually.until("page 2 is superseded on replica " + (replica + 1), Duration.ofSeconds(5),
-					() -> other.get("/influencers/" + user + "/livestreams?page=2", "Authorization", "Bearer alpha-token",
-							"Cache-Control", "only-if-cached").statusCode() == 504);
+					() -> other
+						.get("/influencers/" + user + "/livestreams?page=2", "Authorization", "Bearer alpha-token",
+								"Cache-Control", "only-if-cached")
+						.statusCode() == 504);
 		}
 		assertThat(upstreamCallsFor(user)).isEqualTo(3);
 	}
 
-	/** KeyAPI pages 1 and 2 of an influencer whose newest livestream is {@code r<first>}. */
+	/**
+	 * KeyAPI pages 1 and 2 of an influencer whose newest livestream is {@code r<first>}.
+	 */
 	private static void stubHistory(String userId, int first) {
 		for (int page = 1; page <= 2; page++) {
 			StringBuilder items = new StringBuilder();
@@ -199,12 +220,11 @@ class SharedModeTests {
 
 	@Test
 	void aTeamWithOneCreditLeftAndFiftyMissesOverThreeReplicasGetsExactlyOneAnswer() throws Exception {
-		List<HttpResponse<String>> responses = Concurrently.run(50,
-				(caller) -> replica(caller).get("/influencers/" + (7200000000000000000L + caller) + "/livestreams", BETA));
+		List<HttpResponse<String>> responses = Concurrently.run(50, (caller) -> replica(caller)
+			.get("/influencers/" + (7200000000000000000L + caller) + "/livestreams", BETA));
 
 		assertThat(responses.stream().filter((response) -> response.statusCode() == 200)).hasSize(1);
-		assertThat(responses.stream().filter((response) -> response.statusCode() == 429))
-			.hasSize(49)
+		assertThat(responses.stream().filter((response) -> response.statusCode() == 429)).hasSize(49)
 			.allSatisfy((refused) -> assertThat(refused.body()).contains("team_budget_exhausted"));
 		assertThat(keyApi.findAll(getRequestedFor(urlPathEqualTo(KeyApiStubs.PATH)))).hasSize(1);
 		for (ProxyReplicas.Replica replica : replicas.all()) {
@@ -227,7 +247,8 @@ class SharedModeTests {
 	}
 
 	private static int upstreamCallsFor(String userId) {
-		return keyApi.findAll(getRequestedFor(urlPathEqualTo(KeyApiStubs.PATH)).withQueryParam("user_id", equalTo(userId)))
+		return keyApi
+			.findAll(getRequestedFor(urlPathEqualTo(KeyApiStubs.PATH)).withQueryParam("user_id", equalTo(userId)))
 			.size();
 	}
 

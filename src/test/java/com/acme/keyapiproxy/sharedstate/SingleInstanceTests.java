@@ -10,7 +10,10 @@ import com.acme.keyapiproxy.support.ProxyIntegrationTest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Without {@code spring.data.redis.url} nothing of shared mode exists: no Redis client, no redis health. */
+/**
+ * Without {@code spring.data.redis.url} nothing of shared mode exists: no Redis client,
+ * no redis health.
+ */
 class SingleInstanceTests extends ProxyIntegrationTest {
 
 	@Autowired

@@ -23,9 +23,10 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A replica stopped whole (SIGSTOP, as a long GC pause or a frozen VM stops it) between taking a page's lease and
- * sending its request, for longer than the lease: another replica takes the page over, and the stopped one, resumed,
- * does not send its request (its fencing token is stale), is not charged, and answers its caller with the page the
+ * A replica stopped whole (SIGSTOP, as a long GC pause or a frozen VM stops it) between
+ * taking a page's lease and sending its request, for longer than the lease: another
+ * replica takes the page over, and the stopped one, resumed, does not send its request
+ * (its fencing token is stale), is not charged, and answers its caller with the page the
  * other replica fetched.
  */
 @SharedModeTest
@@ -73,7 +74,8 @@ class StoppedReplicaTests {
 	}
 
 	private static int upstreamCallsFor(String userId) {
-		return keyApi.findAll(getRequestedFor(urlPathEqualTo(KeyApiStubs.PATH)).withQueryParam("user_id", equalTo(userId)))
+		return keyApi
+			.findAll(getRequestedFor(urlPathEqualTo(KeyApiStubs.PATH)).withQueryParam("user_id", equalTo(userId)))
 			.size();
 	}
 

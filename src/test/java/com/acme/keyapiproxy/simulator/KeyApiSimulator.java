@@ -16,10 +16,11 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 /**
- * A local stand-in for KeyAPI's livestream endpoint, for running the proxy without a key and for benchmarks. It
- * serves plausible, deterministic pages for any numeric user id (the same id always has the same history), checks the
- * bearer key, and answers 429 like the vendor would when more than {@code qps} requests arrive in any sliding second.
- * Test scope only: none of this ships in the jar.
+ * A local stand-in for KeyAPI's livestream endpoint, for running the proxy without a key
+ * and for benchmarks. It serves plausible, deterministic pages for any numeric user id
+ * (the same id always has the same history), checks the bearer key, and answers 429 like
+ * the vendor would when more than {@code qps} requests arrive in any sliding second. Test
+ * scope only: none of this ships in the jar.
  */
 public final class KeyApiSimulator implements AutoCloseable {
 
@@ -33,13 +34,15 @@ public final class KeyApiSimulator implements AutoCloseable {
 
 	private static final String[] REGIONS = { "US", "GB", "ID", "MY", "TH", "VN", "PH" };
 
-	/** Newest livestream of every simulated influencer starts here; older ones go back from it. */
+	/**
+	 * Newest livestream of every simulated influencer starts here; older ones go back
+	 * from it.
+	 */
 	private static final long NEWEST_START = 1_763_942_400L;
 
 	private final HttpServer server;
 
 	private final String apiKey;
-
 
 	private final SlidingSecondLimit limit;
 
@@ -96,7 +99,10 @@ public final class KeyApiSimulator implements AutoCloseable {
 		}
 	}
 
-	/** The page a given influencer has: between 5 and 124 livestreams, newest first, always the same. */
+	/**
+	 * The page a given influencer has: between 5 and 124 livestreams, newest first,
+	 * always the same.
+	 */
 	static String page(String userId, int page, int size) {
 		long seed = userId.hashCode() & 0x7fffffffL;
 		int total = 5 + (int) (seed % 120);

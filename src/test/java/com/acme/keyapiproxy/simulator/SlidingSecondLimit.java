@@ -5,8 +5,9 @@ import java.util.Deque;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A vendor's rate limit as KeyAPI enforces it: a request is admitted unless {@code limit} requests were admitted in the
- * second before it arrived, however the second is placed. Refused requests do not count. Thread-safe.
+ * A vendor's rate limit as KeyAPI enforces it: a request is admitted unless {@code limit}
+ * requests were admitted in the second before it arrived, however the second is placed.
+ * Refused requests do not count. Thread-safe.
  */
 public final class SlidingSecondLimit {
 
@@ -18,7 +19,9 @@ public final class SlidingSecondLimit {
 		this.limit = limit;
 	}
 
-	/** @param arrivedAt when the request arrived ({@code System.nanoTime()}) */
+	/**
+	 * @param arrivedAt when the request arrived ({@code System.nanoTime()})
+	 */
 	public synchronized boolean admit(long arrivedAt) {
 		while (!this.admitted.isEmpty() && arrivedAt - this.admitted.peekFirst() >= TimeUnit.SECONDS.toNanos(1)) {
 			this.admitted.removeFirst();

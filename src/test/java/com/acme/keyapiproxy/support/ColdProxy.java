@@ -11,8 +11,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 import com.acme.keyapiproxy.KeyApiProxyApplication;
 
 /**
- * A proxy started for one test in an application context of its own: a new KeyAPI client, connection pool and event
- * loops, nothing warmed up, as a freshly started proxy meets its first callers. Stopped when closed.
+ * A proxy started for one test in an application context of its own: a new KeyAPI client,
+ * connection pool and event loops, nothing warmed up, as a freshly started proxy meets
+ * its first callers. Stopped when closed.
  */
 public final class ColdProxy implements AutoCloseable {
 
@@ -29,7 +30,10 @@ public final class ColdProxy implements AutoCloseable {
 		this.client = new ProxyClient(this.port, managementPort);
 	}
 
-	/** Starts a proxy in front of {@code keyApiBaseUrl}, with these properties ({@code name=value}) on top. */
+	/**
+	 * Starts a proxy in front of {@code keyApiBaseUrl}, with these properties
+	 * ({@code name=value}) on top.
+	 */
 	public static ColdProxy start(String keyApiBaseUrl, String... properties) {
 		List<String> arguments = new ArrayList<>(List.of("--server.port=0", "--management.server.port=0",
 				"--keyapi.api-key=" + KeyApiStubs.API_KEY, "--keyapi.base-url=" + keyApiBaseUrl,
@@ -37,7 +41,8 @@ public final class ColdProxy implements AutoCloseable {
 		for (String property : properties) {
 			arguments.add("--" + property);
 		}
-		return new ColdProxy(new SpringApplicationBuilder(KeyApiProxyApplication.class).run(arguments.toArray(String[]::new)));
+		return new ColdProxy(
+				new SpringApplicationBuilder(KeyApiProxyApplication.class).run(arguments.toArray(String[]::new)));
 	}
 
 	public ProxyClient client() {

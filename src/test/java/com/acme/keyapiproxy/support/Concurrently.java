@@ -8,7 +8,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.IntFunction;
 
-/** Runs calls on real threads, released together by one gate, and collects what each got. */
+/**
+ * Runs calls on real threads, released together by one gate, and collects what each got.
+ */
 public final class Concurrently {
 
 	private Concurrently() {

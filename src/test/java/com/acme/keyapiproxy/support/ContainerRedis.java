@@ -4,8 +4,9 @@ import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.utility.DockerImageName;
 
 /**
- * {@code redis:7} in a container, for machines with Docker ({@code mvn -Ptestcontainers verify}). Stopping it pauses
- * the container: Redis stops answering (the proxy's commands time out) and resumes with its data.
+ * {@code redis:7} in a container, for machines with Docker
+ * ({@code mvn -Ptestcontainers verify}). Stopping it pauses the container: Redis stops
+ * answering (the proxy's commands time out) and resumes with its data.
  */
 final class ContainerRedis implements SharedRedis {
 

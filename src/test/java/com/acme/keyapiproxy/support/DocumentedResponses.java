@@ -27,12 +27,14 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
- * The responses docs/openapi.yaml describes, checked against real answers: the status is documented for the
- * operation (a path it does not list must be its {@code NotFound}, a method a listed path does not answer its
- * {@code MethodNotAllowed}), the content type is one documented for that status, the body validates against its
- * schema (OpenAPI 3.1 dialect of JSON Schema 2020-12, formats asserted), every required header is there, every
- * documented header validates against its schema, and none of the proxy's own headers turns up where the
- * description does not declare it. {@code HEAD} answers carry no body, so only their status and headers are checked.
+ * The responses docs/openapi.yaml describes, checked against real answers: the status is
+ * documented for the operation (a path it does not list must be its {@code NotFound}, a
+ * method a listed path does not answer its {@code MethodNotAllowed}), the content type is
+ * one documented for that status, the body validates against its schema (OpenAPI 3.1
+ * dialect of JSON Schema 2020-12, formats asserted), every required header is there,
+ * every documented header validates against its schema, and none of the proxy's own
+ * headers turns up where the description does not declare it. {@code HEAD} answers carry
+ * no body, so only their status and headers are checked.
  * <p>
  * Thread-safe: the document is read once and compiled schemas are shared.
  */
@@ -40,7 +42,10 @@ public final class DocumentedResponses {
 
 	private static final Path CHECKED_IN = Path.of("docs", "openapi.yaml");
 
-	/** Where the document is registered for the validator; never fetched (the registry maps it to the file's text). */
+	/**
+	 * Where the document is registered for the validator; never fetched (the registry
+	 * maps it to the file's text).
+	 */
 	private static final String DOCUMENT_IRI = "https://keyapi-proxy.invalid/openapi.json";
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -87,7 +92,9 @@ public final class DocumentedResponses {
 		return new DocumentedResponses(JSON.valueToTree(tree));
 	}
 
-	/** Fails, naming every drift, unless the description documents this answer exactly. */
+	/**
+	 * Fails, naming every drift, unless the description documents this answer exactly.
+	 */
 	public void assertDocuments(ObservedResponse response) {
 		List<String> violations = violations(response);
 		if (!violations.isEmpty()) {
@@ -95,7 +102,10 @@ public final class DocumentedResponses {
 		}
 	}
 
-	/** What in this answer the description does not document; empty when it documents it all. */
+	/**
+	 * What in this answer the description does not document; empty when it documents it
+	 * all.
+	 */
 	public List<String> violations(ObservedResponse response) {
 		List<String> violations = new ArrayList<>();
 		Optional<Documented> documented = responseFor(response, violations);
@@ -137,7 +147,10 @@ public final class DocumentedResponses {
 		return Optional.empty();
 	}
 
-	/** One of the description's reusable problem responses, chosen by the status it documents. */
+	/**
+	 * One of the description's reusable problem responses, chosen by the status it
+	 * documents.
+	 */
 	private Optional<Documented> componentResponse(List<String> names, ObservedResponse response, String why,
 			List<String> violations) {
 		List<String> allowed = new ArrayList<>();
@@ -240,7 +253,10 @@ public final class DocumentedResponses {
 		return null;
 	}
 
-	/** A header is text; one documented as an integer is validated as the number it spells (when it spells one). */
+	/**
+	 * A header is text; one documented as an integer is validated as the number it spells
+	 * (when it spells one).
+	 */
 	private static JsonNode headerValue(String value, JsonNode schema) {
 		if (schema.path("type").asString("").equals("integer") && value.matches("-?[0-9]{1,18}")) {
 			return JsonNodeFactory.instance.numberNode(Long.parseLong(value));
@@ -267,8 +283,7 @@ public final class DocumentedResponses {
 
 	private static String mediaTypeOf(String contentType) {
 		int parameters = contentType.indexOf(';');
-		return ((parameters >= 0) ? contentType.substring(0, parameters) : contentType).trim()
-			.toLowerCase(Locale.ROOT);
+		return ((parameters >= 0) ? contentType.substring(0, parameters) : contentType).trim().toLowerCase(Locale.ROOT);
 	}
 
 	private static String escape(String pointerToken) {
@@ -279,7 +294,10 @@ public final class DocumentedResponses {
 		return (body.length() > 300) ? body.substring(0, 300) + "…" : body;
 	}
 
-	/** An answer that docs/openapi.yaml does not describe: the description or the proxy has drifted. */
+	/**
+	 * An answer that docs/openapi.yaml does not describe: the description or the proxy
+	 * has drifted.
+	 */
 	public static final class UndocumentedResponse extends AssertionError {
 
 		UndocumentedResponse(ObservedResponse response, List<String> violations) {

@@ -10,7 +10,10 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The check every integration test's answers go through catches drift, against the real docs/openapi.yaml. */
+/**
+ * The check every integration test's answers go through catches drift, against the real
+ * docs/openapi.yaml.
+ */
 class DocumentedResponsesTests {
 
 	private static final String PAGE_PATH = "/influencers/7288986759428588590/livestreams";
@@ -36,7 +39,8 @@ class DocumentedResponsesTests {
 		assertThat(this.description.violations(page(200, PAGE.replace("\"page\":1", "\"page\":\"1\""))))
 			.singleElement(InstanceOfAssertFactories.STRING)
 			.contains("body /page", "integer");
-		assertThat(this.description.violations(usage(USAGE.replace("\"credits_limit\":100", "\"credits_limit\":\"100\""))))
+		assertThat(
+				this.description.violations(usage(USAGE.replace("\"credits_limit\":100", "\"credits_limit\":\"100\""))))
 			.anySatisfy((violation) -> assertThat(violation).contains("body /credits_limit"));
 	}
 
@@ -71,8 +75,7 @@ class DocumentedResponsesTests {
 
 		ObservedResponse wordyCharge = page(200, PAGE);
 		wordyCharge.headers().put("credits-charged", List.of("one"));
-		assertThat(this.description.violations(wordyCharge))
-			.singleElement(InstanceOfAssertFactories.STRING)
+		assertThat(this.description.violations(wordyCharge)).singleElement(InstanceOfAssertFactories.STRING)
 			.startsWith("header Credits-Charged: one:");
 	}
 
@@ -89,8 +92,8 @@ class DocumentedResponsesTests {
 	void theWrongContentTypeOrABodyWhereNoneIsDocumentedIsCaught() {
 		ObservedResponse html = problem("GET", "/usage", 401, "unauthenticated");
 		html.headers().put("content-type", List.of("text/html;charset=utf-8"));
-		assertThat(this.description.violations(html)).anySatisfy(
-				(violation) -> assertThat(violation).startsWith("content type text/html is not documented"));
+		assertThat(this.description.violations(html))
+			.anySatisfy((violation) -> assertThat(violation).startsWith("content type text/html is not documented"));
 
 		assertThat(this.description.violations(page(200, "")))
 			.containsExactly("no body is sent where one is documented (application/json)");
@@ -109,8 +112,8 @@ class DocumentedResponsesTests {
 			.containsExactly("no documented path matches /nowhere, so it must answer 404 "
 					+ "(components.responses.NotFound) or 405 (components.responses.MethodNotAllowed), not 400");
 		assertThat(this.description.violations(problem("TRACE", "/", 405, "method_not_allowed"))).isEmpty();
-		assertThat(this.description.violations(problem("PUT", "/usage", 404, "not_found"))).singleElement(
-				InstanceOfAssertFactories.STRING)
+		assertThat(this.description.violations(problem("PUT", "/usage", 404, "not_found")))
+			.singleElement(InstanceOfAssertFactories.STRING)
 			.isEqualTo("PUT is not documented for /usage, so it must answer 405 "
 					+ "(components.responses.MethodNotAllowed), not 404");
 	}

@@ -5,7 +5,10 @@ import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.fail;
 
-/** Waits for a condition to hold, checking every 10 ms, and fails the test if it does not within the bound. */
+/**
+ * Waits for a condition to hold, checking every 10 ms, and fails the test if it does not
+ * within the bound.
+ */
 public final class Eventually {
 
 	private Eventually() {

@@ -7,8 +7,9 @@ import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 
 /**
- * A flaky KeyAPI: stubs that opt in (with {@code .withTransformers(HalfServerErrors.NAME)}) answer 500 to half of all
- * requests, at random from a fixed seed.
+ * A flaky KeyAPI: stubs that opt in (with
+ * {@code .withTransformers(HalfServerErrors.NAME)}) answer 500 to half of all requests,
+ * at random from a fixed seed.
  */
 public final class HalfServerErrors implements ResponseDefinitionTransformerV2 {
 

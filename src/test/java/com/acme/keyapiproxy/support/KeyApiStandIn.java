@@ -17,15 +17,17 @@ import java.util.concurrent.TimeUnit;
 import com.acme.keyapiproxy.simulator.SlidingSecondLimit;
 
 /**
- * An independent KeyAPI for pacing tests, written on plain sockets with a thread per connection, so each request is
- * stamped the moment its request line arrives (not after a framework has parsed and dispatched it). Like the vendor,
- * it refuses with 429 {@code qps limit exceeded} a request that would make more than {@code limit} accepted requests
- * in one sliding second; it can answer after a delay, like a slow vendor.
+ * An independent KeyAPI for pacing tests, written on plain sockets with a thread per
+ * connection, so each request is stamped the moment its request line arrives (not after a
+ * framework has parsed and dispatched it). Like the vendor, it refuses with 429
+ * {@code qps limit exceeded} a request that would make more than {@code limit} accepted
+ * requests in one sliding second; it can answer after a delay, like a slow vendor.
  */
 public final class KeyApiStandIn implements AutoCloseable {
 
-	private static final String PAGE = "{\"code\":0,\"message\":\"success\",\"data\":[" + KeyApiStubs.item("7321509771910417101")
-			+ "," + KeyApiStubs.item("7321509771910417102") + "],\"requestId\":\"ec8e5830-2766-4199-a054-f5e5b8708b91\"}";
+	private static final String PAGE = "{\"code\":0,\"message\":\"success\",\"data\":["
+			+ KeyApiStubs.item("7321509771910417101") + "," + KeyApiStubs.item("7321509771910417102")
+			+ "],\"requestId\":\"ec8e5830-2766-4199-a054-f5e5b8708b91\"}";
 
 	private static final String REFUSAL = "{\"code\":429,\"data\":null,\"message\":\"qps limit exceeded\"}";
 
@@ -34,7 +36,6 @@ public final class KeyApiStandIn implements AutoCloseable {
 	private final SlidingSecondLimit limit;
 
 	private final Duration answerDelay;
-
 
 	private final List<Long> arrivals = Collections.synchronizedList(new ArrayList<>());
 
@@ -51,12 +52,18 @@ public final class KeyApiStandIn implements AutoCloseable {
 		acceptor.start();
 	}
 
-	/** A stand-in that refuses above {@code limit} requests in any sliding second, answering at once. */
+	/**
+	 * A stand-in that refuses above {@code limit} requests in any sliding second,
+	 * answering at once.
+	 */
 	public static KeyApiStandIn limitedTo(int limit) throws IOException {
 		return new KeyApiStandIn(limit, Duration.ZERO);
 	}
 
-	/** A stand-in that refuses above {@code limit} requests in any sliding second, answering after a delay. */
+	/**
+	 * A stand-in that refuses above {@code limit} requests in any sliding second,
+	 * answering after a delay.
+	 */
 	public static KeyApiStandIn limitedTo(int limit, Duration answerDelay) throws IOException {
 		return new KeyApiStandIn(limit, answerDelay);
 	}
@@ -83,7 +90,9 @@ public final class KeyApiStandIn implements AutoCloseable {
 		}
 	}
 
-	/** The most requests that arrived within any one second, however the second is placed. */
+	/**
+	 * The most requests that arrived within any one second, however the second is placed.
+	 */
 	public static int mostInAnySlidingSecond(List<Long> sortedNanos) {
 		int most = 0;
 		int first = 0;
@@ -96,7 +105,10 @@ public final class KeyApiStandIn implements AutoCloseable {
 		return most;
 	}
 
-	/** Closes every open connection, as a vendor closing idle connections would; new requests open new ones. */
+	/**
+	 * Closes every open connection, as a vendor closing idle connections would; new
+	 * requests open new ones.
+	 */
 	public void closeConnections() {
 		synchronized (this.connections) {
 			for (Socket connection : this.connections) {
@@ -172,7 +184,8 @@ public final class KeyApiStandIn implements AutoCloseable {
 		while ((b = in.read()) != -1) {
 			if (b == '\n') {
 				int length = line.length();
-				return (length > 0 && line.charAt(length - 1) == '\r') ? line.substring(0, length - 1) : line.toString();
+				return (length > 0 && line.charAt(length - 1) == '\r') ? line.substring(0, length - 1)
+						: line.toString();
 			}
 			line.append((char) b);
 		}

@@ -4,7 +4,10 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 
-/** The one WireMock standing in for KeyAPI in this test run, shared by every proxy the tests start. */
+/**
+ * The one WireMock standing in for KeyAPI in this test run, shared by every proxy the
+ * tests start.
+ */
 public final class KeyApiWireMock {
 
 	private static final WireMockServer SERVER = start();

@@ -16,14 +16,18 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Debian's {@code redis-server}, run by the tests on a free loopback port with the persistence the runbook asks for
- * (AOF, {@code appendfsync everysec}) and a password, in a directory under {@code target/}.
+ * Debian's {@code redis-server}, run by the tests on a free loopback port with the
+ * persistence the runbook asks for (AOF, {@code appendfsync everysec}) and a password, in
+ * a directory under {@code target/}.
  */
 final class LocalRedisServer implements SharedRedis {
 
 	private static final List<String> CANDIDATES = List.of("/usr/bin/redis-server", "/usr/local/bin/redis-server");
 
-	/** Like a production Redis, it wants a password: so every shared-mode test also checks it never leaks. */
+	/**
+	 * Like a production Redis, it wants a password: so every shared-mode test also checks
+	 * it never leaks.
+	 */
 	private static final String PASSWORD = "redis-test-" + UUID.randomUUID();
 
 	private final String executable;
@@ -42,7 +46,10 @@ final class LocalRedisServer implements SharedRedis {
 
 	/** Debian's {@code redis-server}, or {@code null} when it is not installed. */
 	static @Nullable String executable() {
-		return CANDIDATES.stream().filter((candidate) -> Files.isExecutable(Paths.get(candidate))).findFirst().orElse(null);
+		return CANDIDATES.stream()
+			.filter((candidate) -> Files.isExecutable(Paths.get(candidate)))
+			.findFirst()
+			.orElse(null);
 	}
 
 	static LocalRedisServer startOnLoopback() {
@@ -76,8 +83,9 @@ final class LocalRedisServer implements SharedRedis {
 	public synchronized void start() {
 		try {
 			this.process = new ProcessBuilder(this.executable, "--bind", "127.0.0.1", "--port",
-					Integer.toString(this.port), "--dir", this.directory.toString(), "--save", "", "--appendonly", "yes",
-					"--appendfsync", "everysec", "--daemonize", "no", "--protected-mode", "yes", "--requirepass", PASSWORD)
+					Integer.toString(this.port), "--dir", this.directory.toString(), "--save", "", "--appendonly",
+					"yes", "--appendfsync", "everysec", "--daemonize", "no", "--protected-mode", "yes", "--requirepass",
+					PASSWORD)
 				.redirectErrorStream(true)
 				.redirectOutput(this.directory.resolve("redis.log").toFile())
 				.start();

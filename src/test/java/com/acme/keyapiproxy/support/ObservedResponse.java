@@ -6,7 +6,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * One answer as a caller saw it, with the request it answered: what {@link DocumentedResponses} checks.
+ * One answer as a caller saw it, with the request it answered: what
+ * {@link DocumentedResponses} checks.
  *
  * @param method the request's method
  * @param path the request's raw path, without the query
@@ -14,12 +15,11 @@ import java.util.Optional;
  * @param headers the answer's headers (names compared without regard to case)
  * @param body the answer's body, empty when it had none
  */
-public record ObservedResponse(String method, String path, int status, Map<String, List<String>> headers,
-		String body) {
+public record ObservedResponse(String method, String path, int status, Map<String, List<String>> headers, String body) {
 
 	public static ObservedResponse of(HttpResponse<String> response) {
-		return new ObservedResponse(response.request().method(), response.request().uri().getRawPath(), response.statusCode(),
-				response.headers().map(), (response.body() != null) ? response.body() : "");
+		return new ObservedResponse(response.request().method(), response.request().uri().getRawPath(),
+				response.statusCode(), response.headers().map(), (response.body() != null) ? response.body() : "");
 	}
 
 	public Optional<String> header(String name) {

@@ -1,8 +1,8 @@
 package com.acme.keyapiproxy.support;
 
 /**
- * The operator's credential every test proxy is configured with ({@code proxy.operator.token-sha256}), for the
- * management operations that need it.
+ * The operator's credential every test proxy is configured with
+ * ({@code proxy.operator.token-sha256}), for the management operations that need it.
  */
 public final class Operator {
 

@@ -11,9 +11,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Real HTTP to the running proxy (no mocks in between), for what a calling service would see. Every answer from the
- * API port is checked against docs/openapi.yaml ({@link DocumentedResponses}): a test that receives an answer the
- * description does not document fails, naming what drifted.
+ * Real HTTP to the running proxy (no mocks in between), for what a calling service would
+ * see. Every answer from the API port is checked against docs/openapi.yaml
+ * ({@link DocumentedResponses}): a test that receives an answer the description does not
+ * document fails, naming what drifted.
  */
 public final class ProxyClient {
 
@@ -49,7 +50,10 @@ public final class ProxyClient {
 			.method(method, HttpRequest.BodyPublishers.noBody()), headers);
 	}
 
-	/** A management operation with the operator's token ({@link Operator}), as the operators run it. */
+	/**
+	 * A management operation with the operator's token ({@link Operator}), as the
+	 * operators run it.
+	 */
 	public HttpResponse<String> asOperator(String method, String path) {
 		return management(method, path, "Authorization", "Bearer " + Operator.TOKEN);
 	}

@@ -12,10 +12,11 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * The whole proxy on random ports, with WireMock standing in for KeyAPI.
  * <p>
- * One WireMock serves the whole test run, on one port: Spring caches application contexts across test classes with
- * the same configuration, so a per-class WireMock would leave a cached context pointing at a stopped server. Stubs,
- * scenarios and the request journal are reset before every test; tests use distinct user ids so cached pages never
- * leak between them.
+ * One WireMock serves the whole test run, on one port: Spring caches application contexts
+ * across test classes with the same configuration, so a per-class WireMock would leave a
+ * cached context pointing at a stopped server. Stubs, scenarios and the request journal
+ * are reset before every test; tests use distinct user ids so cached pages never leak
+ * between them.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "management.server.port=0", "keyapi.api-key=" + KeyApiStubs.API_KEY,

@@ -13,9 +13,10 @@ import org.springframework.context.ConfigurableApplicationContext;
 import com.acme.keyapiproxy.KeyApiProxyApplication;
 
 /**
- * Several proxies in shared mode, each a whole application context on its own ports in this JVM, all in front of
- * the one WireMock KeyAPI and sharing one Redis under a key prefix of their own (so test classes never see each
- * other's state). Each replica has its own ledger file path, as separate pods would.
+ * Several proxies in shared mode, each a whole application context on its own ports in
+ * this JVM, all in front of the one WireMock KeyAPI and sharing one Redis under a key
+ * prefix of their own (so test classes never see each other's state). Each replica has
+ * its own ledger file path, as separate pods would.
  */
 public final class ProxyReplicas implements AutoCloseable {
 
@@ -49,8 +50,8 @@ public final class ProxyReplicas implements AutoCloseable {
 	}
 
 	/**
-	 * The command line of one more replica, with these properties on top of the common ones (for a replica started
-	 * in a JVM of its own, {@link ReplicaProcess}).
+	 * The command line of one more replica, with these properties on top of the common
+	 * ones (for a replica started in a JVM of its own, {@link ReplicaProcess}).
 	 */
 	public String[] arguments(String... properties) {
 		Map<String, Object> own = new LinkedHashMap<>(this.common);
@@ -59,8 +60,11 @@ public final class ProxyReplicas implements AutoCloseable {
 			int equals = property.indexOf('=');
 			own.put(property.substring(0, equals), property.substring(equals + 1));
 		}
-		// As command-line arguments: they must win over application.yaml, as a pod's environment does.
-		return own.entrySet().stream().map((entry) -> "--" + entry.getKey() + "=" + entry.getValue())
+		// As command-line arguments: they must win over application.yaml, as a pod's
+		// environment does.
+		return own.entrySet()
+			.stream()
+			.map((entry) -> "--" + entry.getKey() + "=" + entry.getValue())
 			.toArray(String[]::new);
 	}
 
@@ -68,7 +72,9 @@ public final class ProxyReplicas implements AutoCloseable {
 		return List.copyOf(this.replicas);
 	}
 
-	/** The replica that serves the {@code i}-th call when calls are spread round-robin. */
+	/**
+	 * The replica that serves the {@code i}-th call when calls are spread round-robin.
+	 */
 	public Replica roundRobin(int i) {
 		return this.replicas.get(i % this.replicas.size());
 	}

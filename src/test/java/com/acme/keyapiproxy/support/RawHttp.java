@@ -15,9 +15,10 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Bytes straight onto a socket, for the requests HTTP clients refuse to send (malformed request lines, bare NULs,
- * header floods, unknown versions): what a careless or hostile caller can put on the wire. The request is sent whole,
- * the sending side closed, and the answer read to the end of the connection.
+ * Bytes straight onto a socket, for the requests HTTP clients refuse to send (malformed
+ * request lines, bare NULs, header floods, unknown versions): what a careless or hostile
+ * caller can put on the wire. The request is sent whole, the sending side closed, and the
+ * answer read to the end of the connection.
  */
 public final class RawHttp {
 

@@ -13,9 +13,10 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A replica of {@link ProxyReplicas} in a JVM of its own, so that a test can have it stopped whole — every thread at
- * once, lease renewals included — as a long GC pause, a frozen VM or a {@code SIGSTOP} stops a pod, and resumed.
- * Linux only: its state is read from {@code /proc}, signals are sent with {@code kill(1)}. Its output goes to a file
+ * A replica of {@link ProxyReplicas} in a JVM of its own, so that a test can have it
+ * stopped whole — every thread at once, lease renewals included — as a long GC pause, a
+ * frozen VM or a {@code SIGSTOP} stops a pod, and resumed. Linux only: its state is read
+ * from {@code /proc}, signals are sent with {@code kill(1)}. Its output goes to a file
  * under {@code target/}.
  */
 public final class ReplicaProcess implements AutoCloseable {
@@ -38,8 +39,9 @@ public final class ReplicaProcess implements AutoCloseable {
 	}
 
 	/**
-	 * Starts {@code main} (a class whose {@code main} runs the proxy, maybe with test hooks) with the replicas' common
-	 * properties and these on top, and waits until it is ready.
+	 * Starts {@code main} (a class whose {@code main} runs the proxy, maybe with test
+	 * hooks) with the replicas' common properties and these on top, and waits until it is
+	 * ready.
 	 */
 	public static ReplicaProcess start(ProxyReplicas replicas, Class<?> main, String... properties) {
 		try {
@@ -48,12 +50,15 @@ public final class ReplicaProcess implements AutoCloseable {
 			List<String> own = new ArrayList<>(List.of(properties));
 			own.add("server.port=" + port);
 			own.add("management.server.port=" + managementPort);
-			List<String> command = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java")
-				.toString(), "-cp", System.getProperty("java.class.path"), main.getName()));
+			List<String> command = new ArrayList<>(
+					List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+							System.getProperty("java.class.path"), main.getName()));
 			command.addAll(List.of(replicas.arguments(own.toArray(String[]::new))));
 			Path log = Files.createDirectories(Paths.get("target", "test-replicas"))
 				.resolve(main.getSimpleName() + "-" + UUID.randomUUID() + ".log");
-			Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+			Process process = new ProcessBuilder(command).redirectErrorStream(true)
+				.redirectOutput(log.toFile())
+				.start();
 			ReplicaProcess replica = new ReplicaProcess(process, new ProxyClient(port, managementPort), log);
 			Eventually.until("the replica in its own JVM is ready (log: " + log + ")", Duration.ofSeconds(90),
 					() -> !process.isAlive() || replica.isReady());
@@ -79,7 +84,8 @@ public final class ReplicaProcess implements AutoCloseable {
 	public boolean isStopped() {
 		try {
 			String stat = Files.readString(Paths.get("/proc", Long.toString(this.process.pid()), "stat"));
-			// "pid (comm) S …": the state follows the command name, which may itself hold spaces or parentheses.
+			// "pid (comm) S …": the state follows the command name, which may itself hold
+			// spaces or parentheses.
 			char state = stat.charAt(stat.lastIndexOf(')') + 2);
 			return state == 'T' || state == 't';
 		}
@@ -115,7 +121,9 @@ public final class ReplicaProcess implements AutoCloseable {
 
 	private void signal(String signal) {
 		try {
-			int exit = new ProcessBuilder("kill", signal, Long.toString(this.process.pid())).inheritIO().start().waitFor();
+			int exit = new ProcessBuilder("kill", signal, Long.toString(this.process.pid())).inheritIO()
+				.start()
+				.waitFor();
 			if (exit != 0) {
 				throw new IllegalStateException("kill " + signal + " failed with " + exit);
 			}

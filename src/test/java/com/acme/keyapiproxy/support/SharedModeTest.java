@@ -12,9 +12,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A test class that runs proxies in shared mode against {@link SharedRedis}: tagged {@code shared-mode} (the
- * Testcontainers profile runs these), and skipped, each test saying what to install, where there is no Redis to
- * start.
+ * A test class that runs proxies in shared mode against {@link SharedRedis}: tagged
+ * {@code shared-mode} (the Testcontainers profile runs these), and skipped, each test
+ * saying what to install, where there is no Redis to start.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -22,7 +22,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 @ExtendWith(SharedModeTest.RedisToStart.class)
 public @interface SharedModeTest {
 
-	/** Disables the tests when neither a container nor Debian's {@code redis-server} is to be had. */
+	/**
+	 * Disables the tests when neither a container nor Debian's {@code redis-server} is to
+	 * be had.
+	 */
 	class RedisToStart implements ExecutionCondition {
 
 		@Override

@@ -9,9 +9,9 @@ import java.net.Socket;
 import java.time.Duration;
 
 /**
- * A loopback TCP relay that holds each new connection for a while before it reaches the server behind it, as a far
- * vendor, a slow handshake or a middlebox would: bytes the client writes meanwhile wait in the relay. Once through,
- * a connection relays at once.
+ * A loopback TCP relay that holds each new connection for a while before it reaches the
+ * server behind it, as a far vendor, a slow handshake or a middlebox would: bytes the
+ * client writes meanwhile wait in the relay. Once through, a connection relays at once.
  */
 public final class SlowConnections implements AutoCloseable {
 

@@ -13,9 +13,9 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 class TeamsTests {
 
-	private final Teams teams = new Teams(new TeamsProperties(Map.of(
-			"alpha", new TeamsProperties.Settings(sha256("alpha-token"), 100L, 1),
-			"beta", new TeamsProperties.Settings(sha256("beta-token").toUpperCase(), null, 3))));
+	private final Teams teams = new Teams(
+			new TeamsProperties(Map.of("alpha", new TeamsProperties.Settings(sha256("alpha-token"), 100L, 1), "beta",
+					new TeamsProperties.Settings(sha256("beta-token").toUpperCase(), null, 3))));
 
 	@Test
 	void aBearerTokenIsRecognisedByItsHash() {
@@ -44,8 +44,8 @@ class TeamsTests {
 	@Test
 	void aTeamNameThatCannotNameAMetricStopsTheStart() {
 		assertThatIllegalStateException()
-			.isThrownBy(() -> new Teams(new TeamsProperties(
-					Map.of("two words", new TeamsProperties.Settings(sha256("t"), null, 1)))))
+			.isThrownBy(() -> new Teams(
+					new TeamsProperties(Map.of("two words", new TeamsProperties.Settings(sha256("t"), null, 1)))))
 			.withMessageContaining("proxy.teams.two words");
 	}
 

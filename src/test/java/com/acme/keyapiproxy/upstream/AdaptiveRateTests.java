@@ -7,7 +7,10 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-/** The learned rate on a hand-moved wall clock: what a refusal lowers, how it climbs back, when it is forgotten. */
+/**
+ * The learned rate on a hand-moved wall clock: what a refusal lowers, how it climbs back,
+ * when it is forgotten.
+ */
 class AdaptiveRateTests {
 
 	private final AtomicLong now = new AtomicLong(1_764_000_000_000L);

@@ -8,7 +8,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class AttemptRecorderTests {
 
-	/** Prometheus' increase() cannot see a series' first sample: an alert on 402s must find the series at 0. */
+	/**
+	 * Prometheus' increase() cannot see a series' first sample: an alert on 402s must
+	 * find the series at 0.
+	 */
 	@Test
 	void everyStatusAnAlertReadsIsASeriesAtZeroBeforeAnyAttempt() {
 		SimpleMeterRegistry registry = new SimpleMeterRegistry();

@@ -18,14 +18,16 @@ import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A KeyAPI that keeps failing stops being called: misses fail fast instead of burning attempts and slots. */
-@TestPropertySource(properties = { "keyapi.rate-limit.qps=50", "keyapi.retry.max-attempts=1",
-		"keyapi.circuit-breaker.window=4", "keyapi.circuit-breaker.minimum-calls=4",
-		"keyapi.circuit-breaker.open-for=30s", "keyapi.timeout=3s" })
+/**
+ * A KeyAPI that keeps failing stops being called: misses fail fast instead of burning
+ * attempts and slots.
+ */
+@TestPropertySource(
+		properties = { "keyapi.rate-limit.qps=50", "keyapi.retry.max-attempts=1", "keyapi.circuit-breaker.window=4",
+				"keyapi.circuit-breaker.minimum-calls=4", "keyapi.circuit-breaker.open-for=30s", "keyapi.timeout=3s" })
 class CircuitBreakerTests extends ClockedProxyIntegrationTest {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
-
 
 	@Test
 	void aFailingKeyApiIsNotCalledUntilOneProbeAtATimeFindsItBack() throws Exception {

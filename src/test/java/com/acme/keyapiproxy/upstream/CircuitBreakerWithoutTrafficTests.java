@@ -15,13 +15,14 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * An open circuit half-opens when its wait is over, not when the next miss comes: with no traffic after an outage,
- * the breaker's "open" gauge (which {@code KeyApiCircuitBreakerOpen} reads) must not stay up until someone calls.
- * The real clock: Resilience4j schedules that transition on its own timer.
+ * An open circuit half-opens when its wait is over, not when the next miss comes: with no
+ * traffic after an outage, the breaker's "open" gauge (which
+ * {@code KeyApiCircuitBreakerOpen} reads) must not stay up until someone calls. The real
+ * clock: Resilience4j schedules that transition on its own timer.
  */
-@TestPropertySource(properties = { "keyapi.rate-limit.qps=50", "keyapi.retry.max-attempts=1",
-		"keyapi.circuit-breaker.window=4", "keyapi.circuit-breaker.minimum-calls=4",
-		"keyapi.circuit-breaker.open-for=2s", "keyapi.timeout=3s" })
+@TestPropertySource(
+		properties = { "keyapi.rate-limit.qps=50", "keyapi.retry.max-attempts=1", "keyapi.circuit-breaker.window=4",
+				"keyapi.circuit-breaker.minimum-calls=4", "keyapi.circuit-breaker.open-for=2s", "keyapi.timeout=3s" })
 class CircuitBreakerWithoutTrafficTests extends ProxyIntegrationTest {
 
 	private static final String OPEN = "state=\"open\"";

@@ -18,9 +18,10 @@ import com.acme.keyapiproxy.support.SlowConnections;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * KeyAPI's limit as KeyAPI counts it: a freshly started proxy (its own context, nothing warmed up) is given a burst of
- * distinct misses, and a stand-in that enforces the same limit in a sliding second stamps every arrival. Through a
- * relay that holds each new connection for 300 ms, the requests written on new connections reach KeyAPI late: the
+ * KeyAPI's limit as KeyAPI counts it: a freshly started proxy (its own context, nothing
+ * warmed up) is given a burst of distinct misses, and a stand-in that enforces the same
+ * limit in a sliding second stamps every arrival. Through a relay that holds each new
+ * connection for 300 ms, the requests written on new connections reach KeyAPI late: the
  * ones behind them must not catch up with them.
  */
 class ColdStartPacingTests {
@@ -47,7 +48,8 @@ class ColdStartPacingTests {
 				ColdProxy proxy = ColdProxy.start(slow.baseUrl(), "keyapi.rate-limit.qps=5",
 						"keyapi.rate-limit.max-wait=30s")) {
 			List<HttpResponse<String>> answers = new ArrayList<>(burst(proxy.client(), 20, 2_000));
-			// The vendor closes its connections: the next misses open new ones, each held up by the relay.
+			// The vendor closes its connections: the next misses open new ones, each held
+			// up by the relay.
 			keyApi.closeConnections();
 			answers.addAll(burst(proxy.client(), 20, 3_000));
 
@@ -79,16 +81,20 @@ class ColdStartPacingTests {
 			});
 
 			List<Timed> served = answers.stream().filter((timed) -> timed.answer().statusCode() == 200).toList();
-			// At most 5 s of slots at 50/s from each miss's arrival (the 600 arrive over a second or so); fewer as the
-			// first second or two a cold proxy takes to send its first request under such a flood eats into them (its
-			// estimates cannot know it: a few at the edge of the line are refused when their wait runs out).
+			// At most 5 s of slots at 50/s from each miss's arrival (the 600 arrive over
+			// a second or so); fewer as the
+			// first second or two a cold proxy takes to send its first request under such
+			// a flood eats into them (its
+			// estimates cannot know it: a few at the edge of the line are refused when
+			// their wait runs out).
 			assertThat(served).as("served within 5 s of slots at 50/s").hasSizeBetween(50, 340);
 			assertThat(answers).allSatisfy((timed) -> {
 				assertThat(timed.answer().statusCode()).isIn(200, 503);
 				if (timed.answer().statusCode() == 503) {
 					assertThat(timed.answer().body()).contains("\"code\":\"upstream_busy\"");
 				}
-				// The longest wait and an interval, a request of a few ms, and what a cold proxy adds to the first.
+				// The longest wait and an interval, a request of a few ms, and what a
+				// cold proxy adds to the first.
 				assertThat(timed.took()).isLessThan(Duration.ofSeconds(9));
 			});
 			assertThat(keyApi.arrivalNanos()).as("sent: only the misses that were served").hasSize(served.size());
@@ -97,7 +103,8 @@ class ColdStartPacingTests {
 	}
 
 	static List<HttpResponse<String>> burst(ProxyClient proxy, int misses, int firstUserId) throws Exception {
-		return Concurrently.run(misses, (caller) -> proxy.get("/influencers/" + (firstUserId + caller) + "/livestreams"));
+		return Concurrently.run(misses,
+				(caller) -> proxy.get("/influencers/" + (firstUserId + caller) + "/livestreams"));
 	}
 
 	private record Timed(HttpResponse<String> answer, Duration took) {

@@ -18,8 +18,9 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Upstream slots are shared between the teams that wait: a team flooding 200 misses at qps 5 does not make another
- * team's single miss wait behind it. (Tokens are {@code <team>-token}, hashed with sha256sum.)
+ * Upstream slots are shared between the teams that wait: a team flooding 200 misses at
+ * qps 5 does not make another team's single miss wait behind it. (Tokens are
+ * {@code <team>-token}, hashed with sha256sum.)
  */
 @TestPropertySource(properties = { "keyapi.rate-limit.qps=5",
 		"proxy.teams.alpha.token-sha256=a336d9b1d8b8647875238537ca5087b0ea335afd2032936aecdffc3e4b13f720",
@@ -33,8 +34,8 @@ class FairSharingTests extends ProxyIntegrationTest {
 
 		CompletableFuture<List<HttpResponse<String>>> flood = CompletableFuture.supplyAsync(() -> {
 			try {
-				return Concurrently.run(200, (caller) -> this.proxy.get("/influencers/" + (80_000 + caller)
-						+ "/livestreams", "Authorization", "Bearer alpha-token"));
+				return Concurrently.run(200, (caller) -> this.proxy
+					.get("/influencers/" + (80_000 + caller) + "/livestreams", "Authorization", "Bearer alpha-token"));
 			}
 			catch (Exception ex) {
 				throw new IllegalStateException(ex);

@@ -11,16 +11,19 @@ import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** When requests reached WireMock's KeyAPI, and whether any sliding second held too many. */
+/**
+ * When requests reached WireMock's KeyAPI, and whether any sliding second held too many.
+ */
 public final class KeyApiArrivals {
 
 	private KeyApiArrivals() {
 	}
 
 	/**
-	 * WireMock runs in the test's own JVM and stamps a request when it has parsed it, so while both it and the proxy
-	 * are cold and the two cores are saturated, its stamps lag by hundreds of milliseconds and bunch up. A few misses
-	 * one after another warm both, then the request log is cleared for the measurement.
+	 * WireMock runs in the test's own JVM and stamps a request when it has parsed it, so
+	 * while both it and the proxy are cold and the two cores are saturated, its stamps
+	 * lag by hundreds of milliseconds and bunch up. A few misses one after another warm
+	 * both, then the request log is cleared for the measurement.
 	 */
 	static void warmUp(WireMockServer keyApi, ProxyClient proxy, String... headers) {
 		for (int i = 0; i < 12; i++) {
@@ -37,7 +40,9 @@ public final class KeyApiArrivals {
 			.toList();
 	}
 
-	/** No window of one second (however placed) holds more than {@code limit} arrivals. */
+	/**
+	 * No window of one second (however placed) holds more than {@code limit} arrivals.
+	 */
 	public static void assertAtMostPerSlidingSecond(List<Long> sortedArrivals, int limit) {
 		for (int i = 0; i + limit < sortedArrivals.size(); i++) {
 			assertThat(sortedArrivals.get(i + limit) - sortedArrivals.get(i))

@@ -14,7 +14,10 @@ import com.acme.keyapiproxy.support.ProxyIntegrationTest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** 60 distinct misses at once at qps 5 and the default 5 s max-wait: what 5 s of slots can serve is served. */
+/**
+ * 60 distinct misses at once at qps 5 and the default 5 s max-wait: what 5 s of slots can
+ * serve is served.
+ */
 @TestPropertySource(properties = "keyapi.rate-limit.qps=5")
 class RateLimitMaxWaitTests extends ProxyIntegrationTest {
 
@@ -40,8 +43,8 @@ class RateLimitMaxWaitTests extends ProxyIntegrationTest {
 		assertThat(busy).allSatisfy((r) -> {
 			assertThat(r.response().statusCode()).isEqualTo(503);
 			assertThat(JSON.readTree(r.response().body()).get("code").asString()).isEqualTo("upstream_busy");
-			assertThat(Long.parseLong(r.response().headers().firstValue("Retry-After").orElseThrow()))
-				.isBetween(1L, 6L);
+			assertThat(Long.parseLong(r.response().headers().firstValue("Retry-After").orElseThrow())).isBetween(1L,
+					6L);
 			assertThat(r.millis()).as("a refused caller is told at once, ms").isLessThan(1500);
 		});
 		List<Long> arrivals = KeyApiArrivals.sortedMillis(keyApi);

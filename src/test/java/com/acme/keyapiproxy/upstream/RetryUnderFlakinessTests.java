@@ -20,8 +20,9 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Half of all KeyAPI answers are 500s; at the default 3 attempts at least 80% of callers still get their page. (qps
- * is raised only so the test is quick; the breaker is kept out of the way, its behaviour is tested on its own.)
+ * Half of all KeyAPI answers are 500s; at the default 3 attempts at least 80% of callers
+ * still get their page. (qps is raised only so the test is quick; the breaker is kept out
+ * of the way, its behaviour is tested on its own.)
  */
 @TestPropertySource(properties = { "keyapi.rate-limit.qps=50", "keyapi.rate-limit.max-wait=30s",
 		"keyapi.circuit-breaker.minimum-calls=1000", "keyapi.circuit-breaker.window=1000" })
@@ -46,7 +47,8 @@ class RetryUnderFlakinessTests extends ProxyIntegrationTest {
 		});
 		int keyApiSaw = keyApi.findAll(getRequestedFor(urlPathEqualTo(KeyApiStubs.PATH))).size();
 		assertThat(this.proxy.metric("keyapi_proxy_upstream_requests_total", "") - attemptsBefore)
-			.as("attempts counted by the proxy").isEqualTo(keyApiSaw);
+			.as("attempts counted by the proxy")
+			.isEqualTo(keyApiSaw);
 		Map<String, Long> attemptsPerPage = keyApi.findAll(getRequestedFor(urlPathEqualTo(KeyApiStubs.PATH)))
 			.stream()
 			.collect(Collectors.groupingBy((r) -> r.queryParameter("user_id").firstValue(), Collectors.counting()));

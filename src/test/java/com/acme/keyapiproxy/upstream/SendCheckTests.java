@@ -25,9 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The check a fetch passes to {@link KeyApiClient#fetch} is asked right before every attempt goes on the wire, the
- * first and each retry: a refusal sends nothing, is not retried, not counted as an attempt, and fails the fetch with
- * the refusal itself.
+ * The check a fetch passes to {@link KeyApiClient#fetch} is asked right before every
+ * attempt goes on the wire, the first and each retry: a refusal sends nothing, is not
+ * retried, not counted as an attempt, and fails the fetch with the refusal itself.
  */
 class SendCheckTests {
 
@@ -61,8 +61,11 @@ class SendCheckTests {
 
 		assertThat(steps).containsExactly("credit spent", "checked");
 		assertThat(requestsFor("2950")).isZero();
-		assertThat(this.meters.find("keyapi.proxy.upstream.requests").counters().stream().mapToDouble((c) -> c.count()).sum())
-			.as("attempts counted").isZero();
+		assertThat(this.meters.find("keyapi.proxy.upstream.requests")
+			.counters()
+			.stream()
+			.mapToDouble((c) -> c.count())
+			.sum()).as("attempts counted").isZero();
 	}
 
 	@Test
@@ -101,7 +104,8 @@ class SendCheckTests {
 	}
 
 	private static int requestsFor(String userId) {
-		return keyApi.findAll(getRequestedFor(urlPathEqualTo(KeyApiStubs.PATH)).withQueryParam("user_id", equalTo(userId)))
+		return keyApi
+			.findAll(getRequestedFor(urlPathEqualTo(KeyApiStubs.PATH)).withQueryParam("user_id", equalTo(userId)))
 			.size();
 	}
 

@@ -17,9 +17,10 @@ import com.acme.keyapiproxy.support.SlowConnections;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Three replicas in shared mode, each started for the test (cold), in front of one stand-in that stamps every arrival
- * and enforces its limit in a sliding second: they keep KeyAPI's limit together, refuse at once what the shared line
- * cannot serve in time, and learn a lower limit together.
+ * Three replicas in shared mode, each started for the test (cold), in front of one
+ * stand-in that stamps every arrival and enforces its limit in a sliding second: they
+ * keep KeyAPI's limit together, refuse at once what the shared line cannot serve in time,
+ * and learn a lower limit together.
  */
 @SharedModeTest
 class SharedPacingTests {
@@ -31,11 +32,13 @@ class SharedPacingTests {
 		try (KeyApiStandIn keyApi = KeyApiStandIn.limitedTo(5);
 				SlowConnections slow = SlowConnections.to(keyApi.port(), Duration.ofMillis(300));
 				ProxyReplicas replicas = threeReplicas(slow.baseUrl(), "keyapi.rate-limit.max-wait=40s")) {
-			List<HttpResponse<String>> answers = Concurrently.run(60, (caller) -> replicas.roundRobin(caller)
-				.client()
-				.get("/influencers/" + (7_400_000 + caller) + "/livestreams"));
+			List<HttpResponse<String>> answers = Concurrently.run(60,
+					(caller) -> replicas.roundRobin(caller)
+						.client()
+						.get("/influencers/" + (7_400_000 + caller) + "/livestreams"));
 
-			assertThat(answers).allSatisfy((answer) -> assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200));
+			assertThat(answers)
+				.allSatisfy((answer) -> assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200));
 			assertThat(KeyApiStandIn.mostInAnySlidingSecond(keyApi.arrivalNanos())).isLessThanOrEqualTo(5);
 			assertThat(keyApi.refusalNanos()).isEmpty();
 		}
@@ -46,11 +49,13 @@ class SharedPacingTests {
 		try (KeyApiStandIn keyApi = KeyApiStandIn.limitedTo(50);
 				ProxyReplicas replicas = threeReplicas(keyApi.baseUrl(), "keyapi.rate-limit.max-wait=40s",
 						"keyapi.rate-limit.qps=50")) {
-			List<HttpResponse<String>> answers = Concurrently.run(150, (caller) -> replicas.roundRobin(caller)
-				.client()
-				.get("/influencers/" + (7_450_000 + caller) + "/livestreams"));
+			List<HttpResponse<String>> answers = Concurrently.run(150,
+					(caller) -> replicas.roundRobin(caller)
+						.client()
+						.get("/influencers/" + (7_450_000 + caller) + "/livestreams"));
 
-			assertThat(answers).allSatisfy((answer) -> assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200));
+			assertThat(answers)
+				.allSatisfy((answer) -> assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200));
 			assertThat(KeyApiStandIn.mostInAnySlidingSecond(keyApi.arrivalNanos())).isLessThanOrEqualTo(50);
 			assertThat(keyApi.refusalNanos()).isEmpty();
 		}
@@ -75,16 +80,22 @@ class SharedPacingTests {
 			assertThat(refused).allSatisfy((timed) -> {
 				assertThat(timed.answer().statusCode()).isEqualTo(503);
 				assertThat(JSON.readTree(timed.answer().body()).get("code").asString()).isEqualTo("upstream_busy");
-				// Never later than the longest wait and an interval, and what three cold replicas add to a request.
+				// Never later than the longest wait and an interval, and what three cold
+				// replicas add to a request.
 				assertThat(timed.took()).isLessThan(Duration.ofMillis(7000));
 			});
-			// A cold replica's first sends take longer than its estimate knows: some at the edge of the line are
-			// refused when their wait runs out (how many depends on how cold). The rest of what the line cannot
-			// serve, by far the most, is refused at once (before the shared backlog, none was).
+			// A cold replica's first sends take longer than its estimate knows: some at
+			// the edge of the line are
+			// refused when their wait runs out (how many depends on how cold). The rest
+			// of what the line cannot
+			// serve, by far the most, is refused at once (before the shared backlog, none
+			// was).
 			assertThat(refusedAtOnce).as("refused at once, of %d refused", refused.size())
 				.hasSizeGreaterThanOrEqualTo(refused.size() * 3 / 4);
-			// The whole line (~25 misses at 5/s) drains in about 5 s, whichever replica refused (one replica's own
-			// ~8 would say 2 s); more while the cold replicas' first sends take longer than an interval.
+			// The whole line (~25 misses at 5/s) drains in about 5 s, whichever replica
+			// refused (one replica's own
+			// ~8 would say 2 s); more while the cold replicas' first sends take longer
+			// than an interval.
 			assertThat(refusedAtOnce.stream().mapToLong((timed) -> retryAfter(timed.answer())).max().orElseThrow())
 				.isBetween(4L, 11L);
 			assertThat(KeyApiStandIn.mostInAnySlidingSecond(keyApi.arrivalNanos())).isLessThanOrEqualTo(5);
@@ -95,11 +106,13 @@ class SharedPacingTests {
 	void aLowerVendorLimitIsLearnedByEveryReplica() throws Exception {
 		try (KeyApiStandIn keyApi = KeyApiStandIn.limitedTo(4);
 				ProxyReplicas replicas = threeReplicas(keyApi.baseUrl(), "keyapi.rate-limit.max-wait=60s")) {
-			List<HttpResponse<String>> answers = Concurrently.run(80, (caller) -> replicas.roundRobin(caller)
-				.client()
-				.get("/influencers/" + (7_600_000 + caller) + "/livestreams"));
+			List<HttpResponse<String>> answers = Concurrently.run(80,
+					(caller) -> replicas.roundRobin(caller)
+						.client()
+						.get("/influencers/" + (7_600_000 + caller) + "/livestreams"));
 
-			assertThat(answers).allSatisfy((answer) -> assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200));
+			assertThat(answers)
+				.allSatisfy((answer) -> assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200));
 			List<Long> arrivals = keyApi.arrivalNanos();
 			long middle = arrivals.get(0) + (arrivals.get(arrivals.size() - 1) - arrivals.get(0)) / 2;
 			assertThat(keyApi.refusalNanos()).hasSizeLessThanOrEqualTo(8).allMatch((at) -> at < middle);

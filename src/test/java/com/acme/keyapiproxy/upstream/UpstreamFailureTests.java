@@ -29,12 +29,15 @@ import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** What callers get, and what KeyAPI sees, when KeyAPI answers anything but a clean page. */
+/**
+ * What callers get, and what KeyAPI sees, when KeyAPI answers anything but a clean page.
+ */
 @ExtendWith(OutputCaptureExtension.class)
-@TestPropertySource(properties = { "keyapi.timeout=1s", "keyapi.rate-limit.qps=50",
-		"keyapi.retry.initial-backoff=20ms", "keyapi.retry.max-backoff=2s",
-		"keyapi.circuit-breaker.minimum-calls=1000", "keyapi.circuit-breaker.window=1000",
-		// A 402 here must not hold back the next test; the cooldown itself is tested in WhenKeyApiFailsTests.
+@TestPropertySource(properties = { "keyapi.timeout=1s", "keyapi.rate-limit.qps=50", "keyapi.retry.initial-backoff=20ms",
+		"keyapi.retry.max-backoff=2s", "keyapi.circuit-breaker.minimum-calls=1000",
+		"keyapi.circuit-breaker.window=1000",
+		// A 402 here must not hold back the next test; the cooldown itself is tested in
+		// WhenKeyApiFailsTests.
 		"keyapi.quota-cooldown=1ms" })
 class UpstreamFailureTests extends ProxyIntegrationTest {
 
@@ -54,8 +57,8 @@ class UpstreamFailureTests extends ProxyIntegrationTest {
 	}
 
 	@ParameterizedTest(name = "vendor {0} -> {1} {2}, not retried")
-	@CsvSource({ "400, 502, upstream_bad_response", "401, 502, upstream_auth_failed",
-			"403, 502, upstream_auth_failed", "402, 503, upstream_quota_exhausted" })
+	@CsvSource({ "400, 502, upstream_bad_response", "401, 502, upstream_auth_failed", "403, 502, upstream_auth_failed",
+			"402, 503, upstream_quota_exhausted" })
 	void verdictsOnTheRequestAreNotRetried(int vendorStatus, int status, String code) {
 		String userId = "21" + vendorStatus;
 		keyApi.stubFor(livestreams(userId).willReturn(vendorError(vendorStatus)));
@@ -116,7 +119,8 @@ class UpstreamFailureTests extends ProxyIntegrationTest {
 
 		assertProblem(response, 504, "upstream_timeout");
 		assertThat(requestsFor("2500")).hasSize(3);
-		assertThat(this.proxy.metric("keyapi_proxy_upstream_requests_total", "status=\"timeout\"")).isGreaterThanOrEqualTo(3);
+		assertThat(this.proxy.metric("keyapi_proxy_upstream_requests_total", "status=\"timeout\""))
+			.isGreaterThanOrEqualTo(3);
 	}
 
 	@Test
@@ -134,9 +138,12 @@ class UpstreamFailureTests extends ProxyIntegrationTest {
 
 	@Test
 	void aTransientFailureIsInvisibleToTheCallerOnceARetrySucceeds() {
-		keyApi.stubFor(livestreams("2700").inScenario("flaky").whenScenarioStateIs(Scenario.STARTED)
-			.willReturn(vendorError(503)).willSetStateTo("recovered"));
-		keyApi.stubFor(livestreams("2700").inScenario("flaky").whenScenarioStateIs("recovered")
+		keyApi.stubFor(livestreams("2700").inScenario("flaky")
+			.whenScenarioStateIs(Scenario.STARTED)
+			.willReturn(vendorError(503))
+			.willSetStateTo("recovered"));
+		keyApi.stubFor(livestreams("2700").inScenario("flaky")
+			.whenScenarioStateIs("recovered")
 			.willReturn(KeyApiStubs.itemsOfSize(2)));
 
 		HttpResponse<String> response = this.proxy.get("/influencers/2700/livestreams");
@@ -148,9 +155,12 @@ class UpstreamFailureTests extends ProxyIntegrationTest {
 
 	@Test
 	void aRetryAfterFromKeyApiIsHonouredNeverTryingSooner() {
-		keyApi.stubFor(livestreams("2800").inScenario("busy").whenScenarioStateIs(Scenario.STARTED)
-			.willReturn(vendorError(429).withHeader("Retry-After", "1")).willSetStateTo("free"));
-		keyApi.stubFor(livestreams("2800").inScenario("busy").whenScenarioStateIs("free")
+		keyApi.stubFor(livestreams("2800").inScenario("busy")
+			.whenScenarioStateIs(Scenario.STARTED)
+			.willReturn(vendorError(429).withHeader("Retry-After", "1"))
+			.willSetStateTo("free"));
+		keyApi.stubFor(livestreams("2800").inScenario("busy")
+			.whenScenarioStateIs("free")
 			.willReturn(KeyApiStubs.itemsOfSize(1)));
 
 		HttpResponse<String> response = this.proxy.get("/influencers/2800/livestreams");
@@ -164,14 +174,19 @@ class UpstreamFailureTests extends ProxyIntegrationTest {
 
 	@Test
 	void everyAttemptIsOneLogLineWithItsTeamPageStatusAttemptDurationAndCredits(CapturedOutput output) {
-		keyApi.stubFor(livestreams("3000").inScenario("once").whenScenarioStateIs(Scenario.STARTED)
-			.willReturn(vendorError(500)).willSetStateTo("ok"));
-		keyApi.stubFor(livestreams("3000").inScenario("once").whenScenarioStateIs("ok")
+		keyApi.stubFor(livestreams("3000").inScenario("once")
+			.whenScenarioStateIs(Scenario.STARTED)
+			.willReturn(vendorError(500))
+			.willSetStateTo("ok"));
+		keyApi.stubFor(livestreams("3000").inScenario("once")
+			.whenScenarioStateIs("ok")
 			.willReturn(KeyApiStubs.itemsOfSize(1)));
 
 		this.proxy.get("/influencers/3000/livestreams?page=2&size=5");
 
-		assertThat(output.getOut().lines().filter((line) -> line.contains("KeyAPI attempt") && line.contains("user_id=3000")))
+		assertThat(output.getOut()
+			.lines()
+			.filter((line) -> line.contains("KeyAPI attempt") && line.contains("user_id=3000")))
 			.satisfiesExactly(
 					(first) -> assertThat(first).containsPattern(
 							"team=default user_id=3000 page=1 size=10 status=500 attempt=1 duration_ms=\\d+ credits=0"),
@@ -180,8 +195,8 @@ class UpstreamFailureTests extends ProxyIntegrationTest {
 	}
 
 	private static List<LoggedRequest> requestsFor(String userId) {
-		return keyApi.findAll(getRequestedFor(urlPathEqualTo(KeyApiStubs.PATH)).withQueryParam("user_id",
-				equalTo(userId)));
+		return keyApi
+			.findAll(getRequestedFor(urlPathEqualTo(KeyApiStubs.PATH)).withQueryParam("user_id", equalTo(userId)));
 	}
 
 	private static void assertProblem(HttpResponse<String> response, int status, String code) {

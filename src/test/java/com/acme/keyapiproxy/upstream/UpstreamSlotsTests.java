@@ -21,8 +21,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The slot dispatcher on real threads and real time (short intervals). Each slot let through stands for a send: the
- * test "writes" it some time later, on another thread, as a slow write would.
+ * The slot dispatcher on real threads and real time (short intervals). Each slot let
+ * through stands for a send: the test "writes" it some time later, on another thread, as
+ * a slow write would.
  */
 class UpstreamSlotsTests {
 
@@ -54,7 +55,8 @@ class UpstreamSlotsTests {
 		for (int i = 0; i < 20; i++) {
 			attempts.add(letThrough(slots, "a", 1, Mono.empty()).doOnNext((slot) -> {
 				letThrough.add(System.nanoTime());
-				// Connecting takes up to 3 intervals: the next send must wait for this one's write.
+				// Connecting takes up to 3 intervals: the next send must wait for this
+				// one's write.
 				this.network.schedule(() -> {
 					writes.add(System.nanoTime());
 					slot.sent();
@@ -116,7 +118,8 @@ class UpstreamSlotsTests {
 		UpstreamSlots.Slot first = letThrough(slots, "a", 1, Mono.empty()).toFuture().get(1, TimeUnit.SECONDS);
 		CountDownLatch secondIsNext = new CountDownLatch(1);
 		CompletableFuture<UpstreamSlots.Slot> second = slots
-			.turn("a", 1, Mono.fromRunnable(secondIsNext::countDown).then(Mono.error(new IllegalStateException("no credit"))),
+			.turn("a", 1,
+					Mono.fromRunnable(secondIsNext::countDown).then(Mono.error(new IllegalStateException("no credit"))),
 					SendCheck.NONE)
 			.toFuture();
 		CompletableFuture<UpstreamSlots.Slot> third = letThrough(slots, "a", 1, Mono.empty()).toFuture();
@@ -176,7 +179,8 @@ class UpstreamSlotsTests {
 	@Test
 	void slotsAreSharedByWeight() throws Exception {
 		UpstreamSlots slots = slots(20, Duration.ofSeconds(30));
-		// The opener is next and never gets ready, so the queues fill up behind it; then it is withdrawn.
+		// The opener is next and never gets ready, so the queues fill up behind it; then
+		// it is withdrawn.
 		Disposable opener = letThrough(slots, "opener", 1, Mono.never()).subscribe();
 		List<CompletableFuture<?>> attempts = new ArrayList<>();
 		for (int i = 0; i < 12; i++) {
@@ -221,7 +225,8 @@ class UpstreamSlotsTests {
 		AtomicInteger answeredFromAnotherThread = new AtomicInteger();
 
 		letThrough(slots, "a", 1, Mono.never()).subscribe(null, (busy) -> {
-			// Another thread asks the slots something while this callback runs: it would wait for ever on a held lock.
+			// Another thread asks the slots something while this callback runs: it would
+			// wait for ever on a held lock.
 			CompletableFuture.runAsync(slots::queueDrainsIn).orTimeout(1, TimeUnit.SECONDS).join();
 			answeredFromAnotherThread.incrementAndGet();
 		});
@@ -229,8 +234,12 @@ class UpstreamSlotsTests {
 		assertThat(answeredFromAnotherThread).hasValue(1);
 	}
 
-	/** An attempt's whole wait: its turn, then the gate (what the KeyAPI client does before writing a request). */
-	private static Mono<UpstreamSlots.Slot> letThrough(UpstreamSlots slots, String team, int weight, Mono<Void> whenNext) {
+	/**
+	 * An attempt's whole wait: its turn, then the gate (what the KeyAPI client does
+	 * before writing a request).
+	 */
+	private static Mono<UpstreamSlots.Slot> letThrough(UpstreamSlots slots, String team, int weight,
+			Mono<Void> whenNext) {
 		return slots.turn(team, weight, whenNext, SendCheck.NONE).flatMap((slot) -> slot.letThrough().thenReturn(slot));
 	}
 
@@ -264,8 +273,8 @@ class UpstreamSlotsTests {
 
 	private UpstreamSlots slots(double qps, Duration maxWait, Duration longestSend) {
 		return new UpstreamSlots(new LocalSendGate(System::nanoTime),
-				new AdaptiveRate(qps, new LocalLearnedLimits(), System::currentTimeMillis), UpstreamBacklog.NONE, maxWait,
-				longestSend, this.dispatcher, System::nanoTime);
+				new AdaptiveRate(qps, new LocalLearnedLimits(), System::currentTimeMillis), UpstreamBacklog.NONE,
+				maxWait, longestSend, this.dispatcher, System::nanoTime);
 	}
 
 }

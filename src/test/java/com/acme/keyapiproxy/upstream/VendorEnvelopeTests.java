@@ -14,7 +14,8 @@ class VendorEnvelopeTests {
 		String first = "{\"room_id\":\"1\", \"gmv\":2627.730, \"big\":123456789012345678901234567890,"
 				+ "\"emoji\":\"\\ud83d\\ude00 ok\",\"new_field\":{\"nested\":[null,true]}}";
 		String items = "[ " + first + " ,{} ]";
-		byte[] body = ("{\"message\":\"success\",\"data\":" + items + ",\"code\":0,\"requestId\":\"r-1\",\"extra\":[1]}")
+		byte[] body = ("{\"message\":\"success\",\"data\":" + items
+				+ ",\"code\":0,\"requestId\":\"r-1\",\"extra\":[1]}")
 			.getBytes(StandardCharsets.UTF_8);
 
 		VendorPage page = VendorEnvelope.read(body);

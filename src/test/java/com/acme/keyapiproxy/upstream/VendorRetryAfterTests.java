@@ -18,8 +18,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A 429 with a {@code Retry-After} holds every send back, not only that attempt's retry. (Its own context: the pause
- * it leaves would hold back other tests' misses.)
+ * A 429 with a {@code Retry-After} holds every send back, not only that attempt's retry.
+ * (Its own context: the pause it leaves would hold back other tests' misses.)
  */
 @DirtiesContext
 @TestPropertySource(properties = { "keyapi.retry.initial-backoff=20ms", "keyapi.retry.max-backoff=2s" })
@@ -49,8 +49,10 @@ class VendorRetryAfterTests extends ProxyIntegrationTest {
 	}
 
 	private static int requestsFor(String userId) {
-		return keyApi.findAll(getRequestedFor(urlPathEqualTo(com.acme.keyapiproxy.support.KeyApiStubs.PATH))
-			.withQueryParam("user_id", equalTo(userId))).size();
+		return keyApi
+			.findAll(getRequestedFor(urlPathEqualTo(com.acme.keyapiproxy.support.KeyApiStubs.PATH))
+				.withQueryParam("user_id", equalTo(userId)))
+			.size();
 	}
 
 }
