@@ -77,8 +77,8 @@ class LivestreamsController {
 		Team team = this.teams.identify(request.getHeader(HttpHeaders.AUTHORIZATION));
 		PageQuery query = PageQuery.of(userId, request);
 		// HEAD never spends: it answers what a fresh stored page would, or 504 not_cached
-		// as only-if-cached does
-		// (headers only, as HEAD has no body), whatever Cache-Control asks.
+		// as only-if-cached does (headers only, as HEAD has no body), whatever
+		// Cache-Control asks.
 		CacheDirectives directives = HttpMethod.HEAD.matches(request.getMethod()) ? CacheDirectives.ONLY_IF_CACHED
 				: RequestCacheControl.parse(request.getHeaders(HttpHeaders.CACHE_CONTROL));
 		String ifNoneMatch = request.getHeader(HttpHeaders.IF_NONE_MATCH);

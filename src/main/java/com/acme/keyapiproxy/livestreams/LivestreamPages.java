@@ -222,9 +222,8 @@ public class LivestreamPages {
 	private PageCache.Lookup lookUp(PageKey key, Team team, Predicate<StoredPage> acceptable,
 			@Nullable Reservation reservation, AtomicInteger charged, AtomicBoolean takenOver) {
 		// Whoever runs the loader takes the reservation; one nobody took is refunded. (In
-		// shared mode a caller that
-		// waited for another replica's fetch may run the loader later, when that replica
-		// died: it then reserves anew.)
+		// shared mode a caller that waited for another replica's fetch may run the loader
+		// later, when that replica died: it then reserves anew.)
 		AtomicReference<@Nullable Reservation> unspent = new AtomicReference<>(reservation);
 		PageCache.Lookup lookup = this.cache.lookup(key, acceptable,
 				(replaced, claim) -> fetch(key, team, unspent.getAndSet(null), charged, takenOver, replaced, claim));
@@ -232,8 +231,8 @@ public class LivestreamPages {
 			refundUnspent(unspent);
 		}
 		// The cache may also end a lookup without running the loader (in shared mode,
-		// when Redis failed or the page
-		// appeared meanwhile): nothing was spent then either.
+		// when Redis failed or the page appeared meanwhile): nothing was spent then
+		// either.
 		lookup.page().whenComplete((page, failure) -> refundUnspent(unspent));
 		return lookup;
 	}

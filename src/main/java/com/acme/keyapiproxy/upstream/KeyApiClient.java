@@ -96,20 +96,18 @@ public class KeyApiClient implements DisposableBean {
 		this.clock = clock;
 		this.quotaCooldown = new QuotaCooldown(properties.quotaCooldown(), clock);
 		// An attempt's turn at the gate ends when KeyAPI has its request, not when it was
-		// let through: one still
-		// connecting (a cold JVM, a new TLS connection) holds the next one back.
+		// let through: one still connecting (a cold JVM, a new TLS connection) holds the
+		// next one back.
 		HttpClient http = SendReports.reporting(HttpClient.create()
 			// Reactor Netty silently resends a request once when a pooled connection
-			// breaks: a request that took
-			// no slot, was not counted, and may cost a credit. Every send goes through
-			// fetch().
+			// breaks: a request that took no slot, was not counted, and may cost a
+			// credit. Every send goes through fetch().
 			.disableRetry(true)
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.timeout().toMillis()));
 		// Event loops, native transport and the host name resolver are set up on first
-		// use, which holds back the
-		// first requests for a good part of a second and lets them reach KeyAPI bunched
-		// together. Set them up now,
-		// in the background: it takes about a second, which the start need not wait for.
+		// use, which holds back the first requests for a good part of a second and lets
+		// them reach KeyAPI bunched together. Set them up now, in the background: it
+		// takes about a second, which the start need not wait for.
 		http.warmup()
 			.subscribe(null, (failure) -> log.warn("Could not prepare the KeyAPI client ahead of use", failure));
 		this.webClient = webClients.baseUrl(properties.baseUrl().toString())
@@ -381,9 +379,8 @@ public class KeyApiClient implements DisposableBean {
 			.failureRateThreshold(settings.failureRate())
 			.waitDurationInOpenState(settings.openFor())
 			// Half-open after open-for even when no miss comes to find out: an open state
-			// that waits for traffic
-			// keeps the breaker's "open" gauge (and its alert) up long after KeyAPI is
-			// back.
+			// that waits for traffic keeps the breaker's "open" gauge (and its alert) up
+			// long after KeyAPI is back.
 			.automaticTransitionFromOpenToHalfOpenEnabled(true)
 			.permittedNumberOfCallsInHalfOpenState(1)
 			.recordException(KeyApiClient::isOutage)

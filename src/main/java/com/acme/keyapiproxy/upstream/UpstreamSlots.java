@@ -256,8 +256,8 @@ final class UpstreamSlots {
 	private long expectedWaitBehind(long ahead, int elsewhere) {
 		long interval = this.intervalNanos;
 		// What sends really take, but never more than a quarter over the interval: a cold
-		// start's first, slow sends
-		// must not make the estimates refuse what the line can serve.
+		// start's first, slow sends must not make the estimates refuse what the line can
+		// serve.
 		long spacing = Math.min(interval + interval / 4, Math.max(interval, this.spacingNanos));
 		long untilFree = this.gate.nanosUntilFree(interval);
 		if (this.sending != null) {

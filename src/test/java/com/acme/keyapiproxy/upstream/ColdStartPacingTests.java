@@ -82,11 +82,10 @@ class ColdStartPacingTests {
 
 			List<Timed> served = answers.stream().filter((timed) -> timed.answer().statusCode() == 200).toList();
 			// At most 5 s of slots at 50/s from each miss's arrival (the 600 arrive over
-			// a second or so); fewer as the
-			// first second or two a cold proxy takes to send its first request under such
-			// a flood eats into them (its
-			// estimates cannot know it: a few at the edge of the line are refused when
-			// their wait runs out).
+			// a second or so); fewer as the first second or two a cold proxy takes to
+			// send its first request under such a flood eats into them (its estimates
+			// cannot know it: a few at the edge of the line are refused when their wait
+			// runs out).
 			assertThat(served).as("served within 5 s of slots at 50/s").hasSizeBetween(50, 340);
 			assertThat(answers).allSatisfy((timed) -> {
 				assertThat(timed.answer().statusCode()).isIn(200, 503);

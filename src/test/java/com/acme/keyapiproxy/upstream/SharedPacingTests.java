@@ -85,17 +85,14 @@ class SharedPacingTests {
 				assertThat(timed.took()).isLessThan(Duration.ofMillis(7000));
 			});
 			// A cold replica's first sends take longer than its estimate knows: some at
-			// the edge of the line are
-			// refused when their wait runs out (how many depends on how cold). The rest
-			// of what the line cannot
-			// serve, by far the most, is refused at once (before the shared backlog, none
-			// was).
+			// the edge of the line are refused when their wait runs out (how many depends
+			// on how cold). The rest of what the line cannot serve, by far the most, is
+			// refused at once (before the shared backlog, none was).
 			assertThat(refusedAtOnce).as("refused at once, of %d refused", refused.size())
 				.hasSizeGreaterThanOrEqualTo(refused.size() * 3 / 4);
 			// The whole line (~25 misses at 5/s) drains in about 5 s, whichever replica
-			// refused (one replica's own
-			// ~8 would say 2 s); more while the cold replicas' first sends take longer
-			// than an interval.
+			// refused (one replica's own ~8 would say 2 s); more while the cold replicas'
+			// first sends take longer than an interval.
 			assertThat(refusedAtOnce.stream().mapToLong((timed) -> retryAfter(timed.answer())).max().orElseThrow())
 				.isBetween(4L, 11L);
 			assertThat(KeyApiStandIn.mostInAnySlidingSecond(keyApi.arrivalNanos())).isLessThanOrEqualTo(5);
