@@ -10,9 +10,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
 import io.micrometer.core.instrument.Counter;
@@ -26,9 +23,7 @@ import org.springframework.stereotype.Service;
 import com.acme.keyapiproxy.budget.Budget;
 import com.acme.keyapiproxy.budget.BudgetExhausted;
 import com.acme.keyapiproxy.budget.CreditsStillHeld;
-import com.acme.keyapiproxy.budget.Reservation;
 import com.acme.keyapiproxy.cache.FetchClaim;
-import com.acme.keyapiproxy.cache.FetchTakenOver;
 import com.acme.keyapiproxy.cache.PageCache;
 import com.acme.keyapiproxy.cache.PageKey;
 import com.acme.keyapiproxy.cache.StoredPage;
@@ -134,66 +129,63 @@ public class LivestreamPages {
 	}
 
 	/**
-	 * One KeyAPI page for one caller: from the cache, stale while it is refetched, or
-	 * fetched (or joined).
+	 * One KeyAPI page for one caller: a stale page answered at once (refetched behind
+	 * it), else the credit for a fetch, then the page stored, joined or fetched.
 	 */
 	private CompletableFuture<Part> part(PageKey key, CacheDirectives directives, Team team) {
 		Predicate<StoredPage> acceptable = acceptableFor(directives);
-		if (!directives.asksForRefetch()) {
-			StoredPage stale = this.cache.stored(key);
-			if (stale != null && !this.cache.isFresh(stale) && !stale.superseded()) {
-				revalidateInBackground(key, team, acceptable);
-				return CompletableFuture.completedFuture(new Part(stale, Delivery.STALE, 0));
-			}
+		StoredPage stale = directives.asksForRefetch() ? null : staleToRevalidate(key);
+		if (stale != null) {
+			revalidateInBackground(key, team, acceptable);
+			return CompletableFuture.completedFuture(new Part(stale, Delivery.STALE, 0));
 		}
-		Reservation reservation = null;
+		PaidFetch paid;
 		try {
-			if (this.cache.wouldLoad(key, acceptable)) {
-				reservation = this.budget.reserve(team);
-			}
+			paid = creditFor(key, acceptable, team);
 		}
-		catch (BudgetExhausted | CreditsStillHeld refused) {
-			// While it waited for held credits, another caller's fetch of this very page
-			// may have stored it.
-			boolean storedMeanwhile = !this.cache.isLoading(key) && !this.cache.wouldLoad(key, acceptable);
-			if (!storedMeanwhile) {
-				StoredPage stale = this.cache.stored(key);
-				if (stale != null) {
-					return CompletableFuture.completedFuture(new Part(stale, Delivery.STALE, 0));
-				}
-				if (!this.cache.isLoading(key)) {
-					return CompletableFuture.failedFuture(refused);
-				}
-			}
+		catch (BudgetExhausted | CreditsStillHeld | SharedStateUnavailable refused) {
+			return StaleOrRefuse.answer(this.cache.stored(key), refused)
+				.thenApply((page) -> new Part(page, Delivery.STALE, 0));
 		}
-		catch (SharedStateUnavailable unreachable) {
-			// Nobody can account for a fetch now: a stored page, however old, is better
-			// than nothing.
-			StoredPage stale = this.cache.stored(key);
-			return (stale != null) ? CompletableFuture.completedFuture(new Part(stale, Delivery.STALE, 0))
-					: CompletableFuture.failedFuture(unreachable);
-		}
-		AtomicInteger charged = new AtomicInteger();
-		AtomicBoolean takenOver = new AtomicBoolean();
-		PageCache.Lookup lookup = lookUp(key, team, acceptable, reservation, charged, takenOver);
+		PageCache.Lookup lookup = lookUp(key, acceptable, paid, team);
 		return lookup.page().handle((page, failure) -> {
 			if (failure != null) {
-				throw failedFor(unwrapped(failure), charged.get());
+				throw failedFor(StaleOrRefuse.unwrapped(failure), paid.charged());
 			}
-			boolean fresh = this.cache.isFresh(page);
-			return switch (lookup.origin()) {
-				case STORED -> new Part(page, fresh ? Delivery.HIT : Delivery.STALE, 0);
-				// Joined another replica's fetch, or took it over (and paid) when that
-				// replica died.
-				case JOINED -> (charged.get() > 0) ? new Part(page, loadedDelivery(page, directives), charged.get())
-						: new Part(page, fresh ? Delivery.COLLAPSED : Delivery.STALE, 0);
-				// Or began to, and waited for another replica's fetch when that one took
-				// it over before it was sent.
-				case LOADED -> (takenOver.get() && charged.get() == 0)
-						? new Part(page, fresh ? Delivery.COLLAPSED : Delivery.STALE, 0)
-						: new Part(page, loadedDelivery(page, directives), charged.get());
-			};
+			return partOf(page, lookup.origin(), paid, directives);
 		});
+	}
+
+	/** A stored page past its freshness (not superseded): answered while refetched. */
+	private @Nullable StoredPage staleToRevalidate(PageKey key) {
+		StoredPage stored = this.cache.stored(key);
+		return (stored != null && !this.cache.isFresh(stored) && !stored.superseded()) ? stored : null;
+	}
+
+	/**
+	 * The credit this caller's lookup runs on: reserved when it would load the page, none
+	 * when it would join a fetch in flight. A caller refused a credit still takes a page
+	 * stored while it waited, or joins a fetch another caller pays for when it has no
+	 * stale page to be answered with.
+	 * @throws BudgetExhausted or {@link CreditsStillHeld} when it would have to pay and
+	 * cannot
+	 * @throws SharedStateUnavailable when nobody can account for a fetch now
+	 */
+	private PaidFetch creditFor(PageKey key, Predicate<StoredPage> acceptable, Team team) {
+		if (!this.cache.wouldLoad(key, acceptable)) {
+			return PaidFetch.unreserved(this.budget, team);
+		}
+		try {
+			return PaidFetch.reserved(this.budget, team);
+		}
+		catch (BudgetExhausted | CreditsStillHeld refused) {
+			boolean storedMeanwhile = !this.cache.isLoading(key) && !this.cache.wouldLoad(key, acceptable);
+			boolean joinable = this.cache.stored(key) == null && this.cache.isLoading(key);
+			if (storedMeanwhile || joinable) {
+				return PaidFetch.unreserved(this.budget, team);
+			}
+			throw refused;
+		}
 	}
 
 	/**
@@ -203,11 +195,9 @@ public class LivestreamPages {
 	 */
 	private void revalidateInBackground(PageKey key, Team team, Predicate<StoredPage> acceptable) {
 		try {
-			if (!this.cache.wouldLoad(key, acceptable)) {
-				return;
+			if (this.cache.wouldLoad(key, acceptable)) {
+				lookUp(key, acceptable, PaidFetch.reservedWithoutWaiting(this.budget, team), team);
 			}
-			Reservation reservation = this.budget.reserveWithoutWaiting(team);
-			lookUp(key, team, acceptable, reservation, new AtomicInteger(), new AtomicBoolean());
 		}
 		catch (BudgetExhausted | CreditsStillHeld | SharedStateUnavailable notNow) {
 			// The stale page was answered; it is refetched on a later request.
@@ -215,33 +205,49 @@ public class LivestreamPages {
 	}
 
 	/**
-	 * Looks the page up, loading it on the reservation if this caller is the one to load
-	 * it; a reservation that was not needed (the page was there, or another caller's load
-	 * was joined) is refunded at once.
+	 * Looks the page up, fetching it on the caller's credit if this caller is the one to
+	 * load it; a credit no loader took (the page was there, another caller's fetch was
+	 * joined, or the cache ended the lookup without loading) is refunded.
 	 */
-	private PageCache.Lookup lookUp(PageKey key, Team team, Predicate<StoredPage> acceptable,
-			@Nullable Reservation reservation, AtomicInteger charged, AtomicBoolean takenOver) {
-		// Whoever runs the loader takes the reservation; one nobody took is refunded. (In
-		// shared mode a caller that waited for another replica's fetch may run the loader
-		// later, when that replica died: it then reserves anew.)
-		AtomicReference<@Nullable Reservation> unspent = new AtomicReference<>(reservation);
+	private PageCache.Lookup lookUp(PageKey key, Predicate<StoredPage> acceptable, PaidFetch paid, Team team) {
 		PageCache.Lookup lookup = this.cache.lookup(key, acceptable,
-				(replaced, claim) -> fetch(key, team, unspent.getAndSet(null), charged, takenOver, replaced, claim));
+				(replaced, claim) -> fetch(key, team, paid, replaced, claim));
 		if (lookup.origin() != PageCache.Origin.LOADED) {
-			refundUnspent(unspent);
+			paid.refundIfUnused();
 		}
-		// The cache may also end a lookup without running the loader (in shared mode,
-		// when Redis failed or the page appeared meanwhile): nothing was spent then
-		// either.
-		lookup.page().whenComplete((page, failure) -> refundUnspent(unspent));
+		lookup.page().whenComplete((page, failure) -> paid.refundIfUnused());
 		return lookup;
 	}
 
-	private void refundUnspent(AtomicReference<@Nullable Reservation> unspent) {
-		Reservation untaken = unspent.getAndSet(null);
-		if (untaken != null) {
-			this.budget.settle(untaken, 0);
-		}
+	/**
+	 * Fetches and stores a page on the caller's credit; when it cannot, answers the page
+	 * it replaces if the failure allows ({@link StaleOrRefuse}).
+	 */
+	private CompletableFuture<StoredPage> fetch(PageKey key, Team team, PaidFetch paid, @Nullable StoredPage replaced,
+			FetchClaim claim) {
+		LivestreamsQuery query = new LivestreamsQuery(key.userId(), key.page(), PageRequest.VENDOR_PAGE_SIZE,
+				team.name(), team.weight());
+		return paid
+			.load((beforeFirstSend, onCreditSpent) -> this.keyApi
+				.fetch(query, beforeFirstSend, claim::confirmHeld, onCreditSpent)
+				.map((vendorPage) -> stored(key, vendorPage))
+				.doOnNext((page) -> supersedeDeeperPagesIfHistoryShifted(key, replaced, page)))
+			.exceptionally((failure) -> StaleOrRefuse.staleOrThrow(replaced, failure));
+	}
+
+	/** How the page reached this caller, and what it cost the caller's team. */
+	private Part partOf(StoredPage page, PageCache.Origin origin, PaidFetch paid, CacheDirectives directives) {
+		boolean fresh = this.cache.isFresh(page);
+		Part joined = new Part(page, fresh ? Delivery.COLLAPSED : Delivery.STALE, 0);
+		Part fetched = new Part(page, loadedDelivery(page, directives), paid.charged());
+		return switch (origin) {
+			case STORED -> new Part(page, fresh ? Delivery.HIT : Delivery.STALE, 0);
+			// Joined another replica's fetch, or took it over (and paid) when it died.
+			case JOINED -> (paid.charged() > 0) ? fetched : joined;
+			// Or began to, and waited for another replica's fetch when that one took it
+			// over before it was sent.
+			case LOADED -> (paid.wasTakenOver() && paid.charged() == 0) ? joined : fetched;
+		};
 	}
 
 	private Predicate<StoredPage> acceptableFor(CacheDirectives directives) {
@@ -258,49 +264,6 @@ public class LivestreamPages {
 			return Delivery.STALE;
 		}
 		return directives.asksForRefetch() ? Delivery.BYPASS : Delivery.MISS;
-	}
-
-	/**
-	 * Fetches and stores a page on the team's budget; when it cannot, falls back to the
-	 * page it replaces, if any.
-	 * @param reservation the credit set aside before the lookup, or {@code null} when the
-	 * caller expected to join a load that had ended by the time it looked (then it
-	 * reserves now)
-	 * @param takenOver set when another replica took the page over before this fetch was
-	 * sent: nothing was sent or charged, the credit is released, and the cache has the
-	 * caller wait for that replica's page
-	 */
-	private CompletableFuture<StoredPage> fetch(PageKey key, Team team, @Nullable Reservation reservation,
-			AtomicInteger charged, AtomicBoolean takenOver, @Nullable StoredPage replaced, FetchClaim claim) {
-		Reservation paidFor;
-		try {
-			// Not waiting for held credits here: the loader may run on a thread others
-			// need.
-			paidFor = (reservation != null) ? reservation : this.budget.reserveWithoutWaiting(team);
-		}
-		catch (BudgetExhausted | CreditsStillHeld | SharedStateUnavailable refused) {
-			return (replaced != null) ? CompletableFuture.completedFuture(replaced)
-					: CompletableFuture.failedFuture(refused);
-		}
-		LivestreamsQuery query = new LivestreamsQuery(key.userId(), key.page(), PageRequest.VENDOR_PAGE_SIZE,
-				team.name(), team.weight());
-		return this.keyApi.fetch(query, () -> this.budget.spend(paidFor), claim::confirmHeld, charged::incrementAndGet)
-			.doOnError(FetchTakenOver.class, (lost) -> takenOver.set(true))
-			.map((vendorPage) -> stored(key, vendorPage))
-			.doOnNext((page) -> supersedeDeeperPagesIfHistoryShifted(key, replaced, page))
-			// Settled before the caller hears the outcome, so /usage and the metrics
-			// already agree with the answer.
-			.doOnSuccess((page) -> this.budget.settle(paidFor, charged.get()))
-			.doOnError((failure) -> this.budget.settle(paidFor, charged.get()))
-			.doOnCancel(() -> this.budget.settle(paidFor, charged.get()))
-			.toFuture()
-			.exceptionally((failure) -> {
-				Throwable cause = unwrapped(failure);
-				if (replaced != null && (cause instanceof UpstreamFailure || cause instanceof SharedStateUnavailable)) {
-					return replaced;
-				}
-				throw (cause instanceof RuntimeException runtime) ? runtime : new CompletionException(cause);
-			});
 	}
 
 	private StoredPage stored(PageKey key, VendorPage vendorPage) {
@@ -368,7 +331,7 @@ public class LivestreamPages {
 					part.join();
 				}
 				catch (CompletionException ex) {
-					Throwable cause = unwrapped(ex);
+					Throwable cause = StaleOrRefuse.unwrapped(ex);
 					return (cause instanceof RuntimeException runtime) ? runtime : ex;
 				}
 			}
@@ -383,10 +346,6 @@ public class LivestreamPages {
 	private static RuntimeException failedFor(Throwable failure, int charged) {
 		RuntimeException runtime = (failure instanceof RuntimeException r) ? r : new CompletionException(failure);
 		return (charged > 0) ? new FailedAfterCharge(runtime, charged) : runtime;
-	}
-
-	private static Throwable unwrapped(Throwable failure) {
-		return (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause() : failure;
 	}
 
 	private Answer count(Answer answer) {
