@@ -19,10 +19,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 
+import com.acme.keyapiproxy.sharedstate.RedisGuard;
 import com.acme.keyapiproxy.sharedstate.SharedStateProperties;
 import com.acme.keyapiproxy.sharedstate.SharedStateUnavailable;
-
-import static com.acme.keyapiproxy.sharedstate.SharedStateUnavailable.unlessUnreachable;
 
 /**
  * The shared-mode ledger: one Redis hash per month, {@code <prefix>credits:<yyyy-MM>},
@@ -41,6 +40,9 @@ import static com.acme.keyapiproxy.sharedstate.SharedStateUnavailable.unlessUnre
  * Thread-safe (Redis does the ordering).
  */
 final class RedisCreditLedger implements CreditLedger {
+
+	/** Redis failures named {@code SharedStateUnavailable}; every call is tried. */
+	private static final RedisGuard REDIS = RedisGuard.translatingFailures();
 
 	private static final Logger log = LoggerFactory.getLogger(RedisCreditLedger.class);
 
@@ -199,8 +201,7 @@ final class RedisCreditLedger implements CreditLedger {
 			args.add(Long.toString(limit.credits()));
 			args.add((limit.team() != null) ? limit.team() : "");
 		}
-		Long verdict = unlessUnreachable("holding a credit",
-				() -> this.redis.execute(HOLD, holdKeys(hold), args.toArray()));
+		Long verdict = REDIS.call("holding a credit", () -> this.redis.execute(HOLD, holdKeys(hold), args.toArray()));
 		int refusing = (verdict != null) ? verdict.intValue() : 0;
 		if (refusing > 0) {
 			return new HoldVerdict.Spent(limits.get(refusing - 1).name());
@@ -224,14 +225,14 @@ final class RedisCreditLedger implements CreditLedger {
 
 	@Override
 	public long spend(Hold hold) {
-		unlessUnreachable("spending a credit", () -> this.redis.execute(SPEND, holdKeys(hold), hold.team(), hold.id(),
+		REDIS.call("spending a credit", () -> this.redis.execute(SPEND, holdKeys(hold), hold.team(), hold.id(),
 				Long.toString(HOLD_LIFETIME.toMillis())));
 		return 0;
 	}
 
 	@Override
 	public long settle(Hold hold, boolean spent, long correction) {
-		unlessUnreachable("settling a credit",
+		REDIS.call("settling a credit",
 				() -> this.redis.execute(SETTLE, holdKeys(hold), hold.team(), hold.id(), Long.toString(correction)));
 		this.changes.signal();
 		return 0;
@@ -239,8 +240,7 @@ final class RedisCreditLedger implements CreditLedger {
 
 	@Override
 	public long append(String team, YearMonth period, long credits) {
-		unlessUnreachable("recording credits",
-				() -> this.redis.opsForHash().increment(monthKey(period), team, credits));
+		REDIS.call("recording credits", () -> this.redis.opsForHash().increment(monthKey(period), team, credits));
 		this.changes.signal();
 		return 0;
 	}
@@ -252,7 +252,7 @@ final class RedisCreditLedger implements CreditLedger {
 
 	@Override
 	public Map<String, Long> spentIn(YearMonth period) {
-		Map<Object, Object> entries = unlessUnreachable("reading credits",
+		Map<Object, Object> entries = REDIS.call("reading credits",
 				() -> this.redis.opsForHash().entries(monthKey(period)));
 		Map<String, Long> spent = new HashMap<>();
 		entries.forEach((team, credits) -> spent.put((String) team, Long.parseLong((String) credits)));
@@ -275,7 +275,7 @@ final class RedisCreditLedger implements CreditLedger {
 			args.add(team);
 			args.add(Long.toString(credits));
 		}));
-		Long imported = unlessUnreachable("importing the ledger file",
+		Long imported = REDIS.call("importing the ledger file",
 				() -> this.redis.execute(IMPORT_ONCE, keys, args.toArray()));
 		boolean done = imported != null && imported == 1;
 		if (done) {

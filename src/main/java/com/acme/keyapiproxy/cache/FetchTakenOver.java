@@ -7,7 +7,7 @@ package com.acme.keyapiproxy.cache;
  */
 public final class FetchTakenOver extends RuntimeException {
 
-	FetchTakenOver(PageKey key) {
+	public FetchTakenOver(PageKey key) {
 		super("Another replica took the fetch of " + key + " over", null, false, false);
 	}
 

@@ -13,21 +13,21 @@ import org.jspecify.annotations.Nullable;
  * @param supersededBefore for a supersession, the instant before which deeper pages were
  * fetched
  */
-record Invalidation(@Nullable String userId, @Nullable Instant supersededBefore) {
+public record Invalidation(@Nullable String userId, @Nullable Instant supersededBefore) {
 
-	static Invalidation purged(String userId) {
+	public static Invalidation purged(String userId) {
 		return new Invalidation(userId, null);
 	}
 
-	static Invalidation purgedAll() {
+	public static Invalidation purgedAll() {
 		return new Invalidation(null, null);
 	}
 
-	static Invalidation superseded(String userId, Instant before) {
+	public static Invalidation superseded(String userId, Instant before) {
 		return new Invalidation(userId, before);
 	}
 
-	String encoded() {
+	public String encoded() {
 		if (this.supersededBefore != null) {
 			return "supersede " + this.userId + " " + this.supersededBefore;
 		}
@@ -37,7 +37,7 @@ record Invalidation(@Nullable String userId, @Nullable Instant supersededBefore)
 	/**
 	 * @throws IllegalArgumentException when the message is not an invalidation
 	 */
-	static Invalidation decode(String message) {
+	public static Invalidation decode(String message) {
 		String[] parts = message.split(" ");
 		if (parts.length == 2 && parts[0].equals("purge")) {
 			return parts[1].equals("*") ? purgedAll() : purged(parts[1]);

@@ -17,14 +17,9 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.data.redis.listener.RedisMessageListenerContainer;
-
 import org.springframework.stereotype.Component;
 
 /**
@@ -38,12 +33,16 @@ import org.springframework.stereotype.Component;
  * fails. Entries are weighed by their bytes and bounded by {@code proxy.cache.max-size}.
  * Time is read from the injected {@link Clock}.
  * <p>
+ * Under the memory there is one {@link SecondLevel} (Redis in shared mode, none for a
+ * single instance): asked when memory has no fresh page, and handed every load, which it
+ * runs (or, in shared mode, has another replica run) and keeps. A page found there is
+ * adopted into memory; that is the only write a read makes ({@link #fresh},
+ * {@link #stored}, {@link #lookup}).
+ * <p>
  * Thread-safe.
  */
 @Component
-public class PageCache implements DisposableBean {
-
-	private static final Logger log = LoggerFactory.getLogger(PageCache.class);
+public class PageCache {
 
 	private final AsyncCache<PageKey, StoredPage> pages;
 
@@ -57,34 +56,25 @@ public class PageCache implements DisposableBean {
 
 	private final Duration ttl;
 
-	/**
-	 * The second level and the fetch leases in shared mode; {@code null} for a single
-	 * instance.
-	 */
-	private final @Nullable SharedPages shared;
-
-	/** One fetch per page across replicas (shared mode only). */
-	private final @Nullable SharedFetches sharedFetches;
+	/** Under the memory: Redis in shared mode, none for a single instance. */
+	private final SecondLevel secondLevel;
 
 	PageCache(CacheProperties properties, Clock clock, MeterRegistry meterRegistry) {
-		this(properties, clock, meterRegistry, (SharedPages) null, (RedisMessageListenerContainer) null);
+		this(properties, clock, meterRegistry, new NoSecondLevel());
 	}
 
+	/** With the second level configured (in shared mode), else none. */
 	@Autowired
-	PageCache(CacheProperties properties, Clock clock, MeterRegistry meterRegistry, ObjectProvider<SharedPages> shared,
-			ObjectProvider<RedisMessageListenerContainer> listeners) {
-		this(properties, clock, meterRegistry, shared.getIfAvailable(), listeners.getIfAvailable());
+	PageCache(CacheProperties properties, Clock clock, MeterRegistry meterRegistry,
+			ObjectProvider<SecondLevel> secondLevel) {
+		this(properties, clock, meterRegistry, secondLevel.getIfAvailable(NoSecondLevel::new));
 	}
 
-	private PageCache(CacheProperties properties, Clock clock, MeterRegistry meterRegistry,
-			@Nullable SharedPages shared, @Nullable RedisMessageListenerContainer listeners) {
+	PageCache(CacheProperties properties, Clock clock, MeterRegistry meterRegistry, SecondLevel secondLevel) {
 		this.clock = clock;
 		this.ttl = properties.ttl();
-		this.shared = shared;
-		this.sharedFetches = (shared != null) ? new SharedFetches(shared, clock) : null;
-		if (shared != null && listeners != null) {
-			shared.subscribe(listeners, this::applyFromAnotherReplica);
-		}
+		this.secondLevel = secondLevel;
+		secondLevel.onInvalidation(this::applyInvalidation);
 		Duration retention = properties.ttl().plus(properties.staleTtl());
 		this.pages = Caffeine.newBuilder()
 			.ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
@@ -103,34 +93,43 @@ public class PageCache implements DisposableBean {
 			.register(meterRegistry);
 	}
 
-	/** The page stored for this key if it is still fresh; never loads, never waits. */
+	/**
+	 * The page stored for this key if it is still fresh; never loads, never waits. When
+	 * memory has no fresh page, the second level is asked, and a newer page found there
+	 * is adopted: kept in memory from then on.
+	 */
 	public @Nullable StoredPage fresh(PageKey key) {
-		StoredPage page = completed(this.pages.getIfPresent(key));
-		if (this.shared != null && (page == null || !isFresh(page))) {
-			page = newer(page, adoptShared(key));
+		StoredPage page = inMemory(key);
+		if (page == null || !isFresh(page)) {
+			page = newer(page, adoptFromSecondLevel(key));
 		}
 		return (page != null && isFresh(page)) ? page : null;
 	}
 
 	/**
 	 * The page stored for this key, fresh or stale, including one that a load in flight
-	 * is replacing; never loads, never waits.
+	 * is replacing; never loads, never waits. When memory has no fresh page, the second
+	 * level is asked, and a newer page found there is adopted: kept in memory from then
+	 * on.
 	 */
 	public @Nullable StoredPage stored(PageKey key) {
-		StoredPage page = completed(this.pages.getIfPresent(key));
+		StoredPage page = inMemory(key);
 		if (page == null) {
 			page = this.beingReplaced.get(key);
 		}
-		if (this.shared != null && (page == null || !isFresh(page))) {
-			page = newer(page, adoptShared(key));
+		if (page == null || !isFresh(page)) {
+			page = newer(page, adoptFromSecondLevel(key));
 		}
 		return page;
 	}
 
 	/**
 	 * Whether {@link #lookup} would start a load for this key right now: no load is in
-	 * flight and no stored page is acceptable. (A hint for deciding who pays before
-	 * looking up; the lookup itself decides.)
+	 * flight (here or, through the second level, elsewhere) and no stored page is
+	 * acceptable. A hint for deciding who pays before looking up (the lookup itself
+	 * decides); changes nothing.
+	 * @throws com.acme.keyapiproxy.sharedstate.SharedStateUnavailable when the second
+	 * level cannot tell whether the page is being fetched elsewhere
 	 */
 	public boolean wouldLoad(PageKey key, Predicate<StoredPage> acceptable) {
 		CompletableFuture<StoredPage> current = this.pages.getIfPresent(key);
@@ -141,11 +140,8 @@ public class PageCache implements DisposableBean {
 		if (page != null && acceptable.test(page)) {
 			return false;
 		}
-		if (this.shared == null) {
-			return true;
-		}
-		StoredPage sharedPage = adoptShared(key);
-		return (sharedPage == null || !acceptable.test(sharedPage)) && !this.shared.isLeased(key);
+		StoredPage lower = this.secondLevel.find(key);
+		return (lower == null || !acceptable.test(lower)) && !this.secondLevel.isBeingFetched(key);
 	}
 
 	/** Whether a load for this key is in flight, so a caller can join it. */
@@ -174,20 +170,12 @@ public class PageCache implements DisposableBean {
 	 */
 	public int supersede(String userId, int exceptPage) {
 		Instant before = this.clock.instant();
-		int marked = supersedeLocally(userId, exceptPage, before);
-		if (this.shared != null && exceptPage == 1) {
-			try {
-				this.shared.supersede(userId, before);
-			}
-			catch (RuntimeException unreachable) {
-				log.warn("Could not mark influencer {}'s deeper pages superseded on the other replicas: {}", userId,
-						unreachable.getMessage());
-			}
-		}
+		int marked = supersedeInMemory(userId, exceptPage, before);
+		this.secondLevel.supersede(userId, exceptPage, before);
 		return marked;
 	}
 
-	private int supersedeLocally(String userId, int exceptPage, Instant before) {
+	private int supersedeInMemory(String userId, int exceptPage, Instant before) {
 		int marked = 0;
 		for (PageKey key : this.pages.asMap().keySet()) {
 			if (key.userId().equals(userId) && key.page() != exceptPage) {
@@ -222,9 +210,9 @@ public class PageCache implements DisposableBean {
 		if (current != null && !current.isDone()) {
 			return new Lookup(current, Origin.JOINED);
 		}
-		StoredPage sharedPage = (this.shared != null) ? adoptShared(key) : null;
-		if (sharedPage != null && acceptable.test(sharedPage)) {
-			return new Lookup(CompletableFuture.completedFuture(sharedPage), Origin.STORED);
+		StoredPage lower = adoptFromSecondLevel(key);
+		if (lower != null && acceptable.test(lower)) {
+			return new Lookup(CompletableFuture.completedFuture(lower), Origin.STORED);
 		}
 		CompletableFuture<StoredPage> mine = new CompletableFuture<>();
 		AtomicReference<@Nullable StoredPage> replaced = new AtomicReference<>();
@@ -251,51 +239,17 @@ public class PageCache implements DisposableBean {
 		if (previous != null) {
 			mine.whenComplete((page, failure) -> this.beingReplaced.remove(key, previous));
 		}
-		if (this.sharedFetches == null) {
-			load(previous, FetchClaim.UNCONTESTED, loader, mine);
-			return new Lookup(mine, Origin.LOADED);
-		}
-		Instant known = (sharedPage != null) ? sharedPage.fetchedAt() : null;
-		return new Lookup(mine, this.sharedFetches.fetchOnce(key, acceptable, known, previous, loader, mine));
-	}
-
-	/** Runs the loader into {@code mine}. */
-	static void load(@Nullable StoredPage previous, FetchClaim claim, PageLoader loader,
-			CompletableFuture<StoredPage> mine) {
-		CompletableFuture<StoredPage> loaded;
-		try {
-			loaded = loader.load(previous, claim);
-		}
-		catch (RuntimeException ex) {
-			loaded = CompletableFuture.failedFuture(ex);
-		}
-		loaded.whenComplete((page, failure) -> {
-			if (failure != null) {
-				mine.completeExceptionally(failure);
-			}
-			else {
-				mine.complete(page);
-			}
-		});
+		Instant known = (lower != null) ? lower.fetchedAt() : null;
+		return new Lookup(mine, this.secondLevel.fetch(new PageLoad(key, acceptable, known, previous, loader, mine)));
 	}
 
 	/**
-	 * The page another replica stored, kept here too when it is newer than what this
-	 * replica has (never replacing a load in flight). {@code null} when there is none, or
-	 * Redis cannot be asked (then a miss finds out).
+	 * The page the second level holds, adopted into memory when it is newer than the one
+	 * there (never replacing a load in flight): the one place a read writes to memory.
+	 * {@code null} when the second level has none.
 	 */
-	private @Nullable StoredPage adoptShared(PageKey key) {
-		SharedPages shared = this.shared;
-		if (shared == null) {
-			return null;
-		}
-		StoredPage page;
-		try {
-			page = shared.get(key, this.clock.instant());
-		}
-		catch (RuntimeException unreachable) {
-			return null;
-		}
+	private @Nullable StoredPage adoptFromSecondLevel(PageKey key) {
+		StoredPage page = this.secondLevel.find(key);
 		if (page == null) {
 			return null;
 		}
@@ -310,19 +264,23 @@ public class PageCache implements DisposableBean {
 		return page;
 	}
 
+	private @Nullable StoredPage inMemory(PageKey key) {
+		return completed(this.pages.getIfPresent(key));
+	}
+
 	/**
-	 * Applies a purge or supersession published by a replica (this one's own included:
-	 * applying twice is harmless).
+	 * Applies a purge or supersession made through the second level by any instance (this
+	 * one's own included: applying twice is harmless).
 	 */
-	private void applyFromAnotherReplica(Invalidation invalidation) {
+	private void applyInvalidation(Invalidation invalidation) {
 		String userId = invalidation.userId();
 		Instant supersededBefore = invalidation.supersededBefore();
 		if (supersededBefore != null) {
-			supersedeLocally(Objects.requireNonNull(userId, "A supersession always names its influencer"), 1,
+			supersedeInMemory(Objects.requireNonNull(userId, "A supersession always names its influencer"), 1,
 					supersededBefore);
 		}
 		else if (userId != null) {
-			invalidateLocally(userId);
+			invalidateInMemory(userId);
 		}
 		else {
 			this.pages.synchronous().invalidateAll();
@@ -334,14 +292,12 @@ public class PageCache implements DisposableBean {
 	 * here
 	 */
 	long invalidateInfluencer(String userId) {
-		long dropped = invalidateLocally(userId);
-		if (this.shared != null) {
-			this.shared.purge(userId);
-		}
+		long dropped = invalidateInMemory(userId);
+		this.secondLevel.purge(userId);
 		return dropped;
 	}
 
-	private long invalidateLocally(String userId) {
+	private long invalidateInMemory(String userId) {
 		var keys = this.pages.asMap().keySet().stream().filter((key) -> key.userId().equals(userId)).toList();
 		this.pages.synchronous().invalidateAll(keys);
 		return keys.size();
@@ -351,17 +307,8 @@ public class PageCache implements DisposableBean {
 	long invalidateAll() {
 		long size = this.pages.synchronous().estimatedSize();
 		this.pages.synchronous().invalidateAll();
-		if (this.shared != null) {
-			this.shared.purgeAll();
-		}
+		this.secondLevel.purgeAll();
 		return size;
-	}
-
-	@Override
-	public void destroy() {
-		if (this.sharedFetches != null) {
-			this.sharedFetches.stop();
-		}
 	}
 
 	/**

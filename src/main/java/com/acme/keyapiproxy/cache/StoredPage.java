@@ -28,7 +28,7 @@ public record StoredPage(List<byte[]> items, @Nullable String requestId, Instant
 		return Math.max(0, Duration.between(this.fetchedAt, now).getSeconds());
 	}
 
-	StoredPage markedSuperseded() {
+	public StoredPage markedSuperseded() {
 		return new StoredPage(this.items, this.requestId, this.fetchedAt, this.body, this.etag, true);
 	}
 

@@ -15,14 +15,14 @@ import java.util.List;
  * answers a page with the same bytes, tag and fetch time. Whether it is superseded is not
  * part of it: that is kept per influencer.
  */
-final class StoredPageCodec {
+public final class StoredPageCodec {
 
 	private static final int FORMAT = 1;
 
 	private StoredPageCodec() {
 	}
 
-	static byte[] encode(StoredPage page) {
+	public static byte[] encode(StoredPage page) {
 		ByteArrayOutputStream bytes = new ByteArrayOutputStream(page.weight());
 		try (DataOutputStream out = new DataOutputStream(bytes)) {
 			out.writeByte(FORMAT);
@@ -48,7 +48,7 @@ final class StoredPageCodec {
 	/**
 	 * @throws IllegalArgumentException when the bytes are not a page of this format
 	 */
-	static StoredPage decode(byte[] encoded, boolean superseded) {
+	public static StoredPage decode(byte[] encoded, boolean superseded) {
 		try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(encoded))) {
 			int format = in.readByte();
 			if (format != FORMAT) {

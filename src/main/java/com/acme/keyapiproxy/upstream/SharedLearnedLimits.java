@@ -8,13 +8,16 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 
-import com.acme.keyapiproxy.sharedstate.SharedStateUnavailable;
+import com.acme.keyapiproxy.sharedstate.RedisGuard;
 
 /**
  * Every replica's {@link LearnedLimits}: one Redis string, replaced by compare-and-set.
  * Thread-safe.
  */
 final class SharedLearnedLimits implements LearnedLimits {
+
+	/** Redis failures named {@code SharedStateUnavailable}; every call is tried. */
+	private static final RedisGuard REDIS = RedisGuard.translatingFailures();
 
 	/**
 	 * KEYS[1]; ARGV expected ('' for none), next ('' for none). @return 1 replaced, 0
@@ -43,14 +46,13 @@ final class SharedLearnedLimits implements LearnedLimits {
 
 	@Override
 	public @Nullable LearnedLimit read() {
-		String encoded = SharedStateUnavailable.unlessUnreachable("the shared KeyAPI rate",
-				() -> this.redis.opsForValue().get(this.key));
+		String encoded = REDIS.call("the shared KeyAPI rate", () -> this.redis.opsForValue().get(this.key));
 		return (encoded != null) ? LearnedLimit.decode(encoded) : null;
 	}
 
 	@Override
 	public boolean replace(@Nullable LearnedLimit expected, @Nullable LearnedLimit next) {
-		Long replaced = SharedStateUnavailable.unlessUnreachable("the shared KeyAPI rate",
+		Long replaced = REDIS.call("the shared KeyAPI rate",
 				() -> this.redis.execute(REPLACE, List.of(this.key), encoded(expected), encoded(next)));
 		return Objects.equals(replaced, 1L);
 	}

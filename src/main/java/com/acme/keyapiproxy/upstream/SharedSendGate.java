@@ -9,7 +9,7 @@ import java.util.function.LongSupplier;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 
-import com.acme.keyapiproxy.sharedstate.SharedStateUnavailable;
+import com.acme.keyapiproxy.sharedstate.RedisGuard;
 
 /**
  * Every replica's {@link SendGate}: one Redis hash, changed only by the scripts below,
@@ -24,6 +24,9 @@ import com.acme.keyapiproxy.sharedstate.SharedStateUnavailable;
  * Thread-safe; called by the slot dispatcher only, off the event loops.
  */
 final class SharedSendGate implements SendGate {
+
+	/** Redis failures named {@code SharedStateUnavailable}; every call is tried. */
+	private static final RedisGuard REDIS = RedisGuard.translatingFailures();
 
 	/** The gate's hash is dropped by Redis after this long without a send. */
 	private static final Duration IDLE_EXPIRY = Duration.ofHours(1);
@@ -142,7 +145,7 @@ final class SharedSendGate implements SendGate {
 
 	@Override
 	public long tryTake(long intervalNanos, long ticket) {
-		Long answer = SharedStateUnavailable.unlessUnreachable("the shared KeyAPI send gate",
+		Long answer = REDIS.call("the shared KeyAPI send gate",
 				() -> this.redis.execute(TAKE, this.keys, this.token, Long.toString(intervalNanos / 1000),
 						this.holdMicros, this.expiryMillis, Long.toString(ticket), BELIEVED_WAITING_MICROS));
 		long micros = (answer != null) ? answer : HELD_ELSEWHERE;
@@ -178,8 +181,7 @@ final class SharedSendGate implements SendGate {
 	}
 
 	private Long run(RedisScript<Long> script, String... args) {
-		return SharedStateUnavailable.unlessUnreachable("the shared KeyAPI send gate",
-				() -> this.redis.execute(script, this.key, (Object[]) args));
+		return REDIS.call("the shared KeyAPI send gate", () -> this.redis.execute(script, this.key, (Object[]) args));
 	}
 
 }

@@ -1,4 +1,4 @@
-package com.acme.keyapiproxy.cache;
+package com.acme.keyapiproxy.cache.shared;
 
 import java.net.URI;
 import java.time.Duration;
@@ -13,8 +13,10 @@ import org.junit.jupiter.api.Test;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.util.unit.DataSize;
 
+import com.acme.keyapiproxy.cache.PageKey;
+import com.acme.keyapiproxy.cache.StoredPage;
+import com.acme.keyapiproxy.sharedstate.RedisGuard;
 import com.acme.keyapiproxy.sharedstate.SharedStateProperties;
 import com.acme.keyapiproxy.support.Eventually;
 import com.acme.keyapiproxy.support.SharedModeTest;
@@ -26,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The fetch leases' fencing tokens, against a real Redis: every lease of a page gets a
  * higher token than the one before, and a holder whose lease another replica took over is
  * refused both the send (its lease cannot be held) and the store of its page. Two
- * {@link SharedPages} stand for two replicas.
+ * {@link Replica replicas} (each its leases and its page store) stand for two.
  */
 @SharedModeTest
 class FetchLeaseFencingTests {
@@ -39,9 +41,9 @@ class FetchLeaseFencingTests {
 
 	private static SharedStateProperties properties;
 
-	private static SharedPages replicaA;
+	private static Replica replicaA;
 
-	private static SharedPages replicaB;
+	private static Replica replicaB;
 
 	private final PageKey key = new PageKey("7600000000000000001", 1);
 
@@ -55,9 +57,8 @@ class FetchLeaseFencingTests {
 		connections.start();
 		redis = new StringRedisTemplate(connections);
 		properties = new SharedStateProperties("test-" + UUID.randomUUID() + ":", LEASE_TTL);
-		CacheProperties cache = new CacheProperties(Duration.ofHours(6), Duration.ofDays(7), DataSize.ofMegabytes(1));
-		replicaA = new SharedPages(connections, properties, cache);
-		replicaB = new SharedPages(connections, properties, cache);
+		replicaA = Replica.on(connections, properties);
+		replicaB = Replica.on(connections, properties);
 	}
 
 	@AfterAll
@@ -70,13 +71,13 @@ class FetchLeaseFencingTests {
 	@Test
 	void everyLeaseOfAPageHasAHigherTokenThanTheOneBefore() {
 		PageKey page = new PageKey("7600000000000000002", 1);
-		SharedPages.Lease first = replicaA.tryLease(page);
-		assertThat(replicaB.tryLease(page)).as("held by A").isNull();
-		replicaA.release(first);
+		FetchLease first = replicaA.leases().tryTake(page);
+		assertThat(replicaB.leases().tryTake(page)).as("held by A").isNull();
+		replicaA.leases().release(first);
 
-		SharedPages.Lease second = replicaB.tryLease(page);
-		replicaB.release(second);
-		SharedPages.Lease third = replicaA.tryLease(page);
+		FetchLease second = replicaB.leases().tryTake(page);
+		replicaB.leases().release(second);
+		FetchLease third = replicaA.leases().tryTake(page);
 
 		assertThat(first).isNotNull();
 		assertThat(second.token()).isGreaterThan(first.token());
@@ -91,34 +92,47 @@ class FetchLeaseFencingTests {
 
 	@Test
 	void aHolderWhoseLeaseWasTakenOverIsRefusedTheSendAndTheStore() {
-		SharedPages.Lease stale = replicaA.tryLease(this.key);
+		FetchLease stale = replicaA.leases().tryTake(this.key);
 		Eventually.until("A's lease expires (A stopped renewing it)", Duration.ofSeconds(5),
-				() -> !replicaB.isLeased(this.key));
-		SharedPages.Lease current = replicaB.tryLease(this.key);
+				() -> !replicaB.leases().isTaken(this.key));
+		FetchLease current = replicaB.leases().tryTake(this.key);
 
-		assertThat(replicaA.hold(stale)).as("the stale holder may not send").isFalse();
-		assertThat(replicaA.put(stale, page("stale"))).as("the stale holder may not store").isFalse();
-		assertThat(replicaB.hold(current)).isTrue();
-		assertThat(replicaB.put(current, page("current"))).isTrue();
-		replicaB.release(current);
-		assertThat(replicaA.hold(stale)).as("nor after the new holder is done").isFalse();
-		assertThat(replicaA.put(stale, page("stale"))).isFalse();
-		assertThat(replicaA.get(this.key, Instant.now()).body()).isEqualTo("current".getBytes());
+		assertThat(replicaA.leases().hold(stale)).as("the stale holder may not send").isFalse();
+		assertThat(replicaA.store().storeFenced(stale, page("stale"))).as("the stale holder may not store").isFalse();
+		assertThat(replicaB.leases().hold(current)).isTrue();
+		assertThat(replicaB.store().storeFenced(current, page("current"))).isTrue();
+		replicaB.leases().release(current);
+		assertThat(replicaA.leases().hold(stale)).as("nor after the new holder is done").isFalse();
+		assertThat(replicaA.store().storeFenced(stale, page("stale"))).isFalse();
+		assertThat(replicaA.store().find(this.key, Instant.now()).body()).isEqualTo("current".getBytes());
 	}
 
 	@Test
 	void aHolderWhoseLeaseExpiredUntakenTakesItBack() {
 		PageKey page = new PageKey("7600000000000000003", 1);
-		SharedPages.Lease lease = replicaA.tryLease(page);
-		Eventually.until("the lease expires", Duration.ofSeconds(5), () -> !replicaB.isLeased(page));
+		FetchLease lease = replicaA.leases().tryTake(page);
+		Eventually.until("the lease expires", Duration.ofSeconds(5), () -> !replicaB.leases().isTaken(page));
 
-		assertThat(replicaA.hold(lease)).as("nobody took it: nobody else fetches the page").isTrue();
-		assertThat(replicaB.tryLease(page)).as("held again").isNull();
-		assertThat(replicaA.put(lease, page("mine"))).isTrue();
+		assertThat(replicaA.leases().hold(lease)).as("nobody took it: nobody else fetches the page").isTrue();
+		assertThat(replicaB.leases().tryTake(page)).as("held again").isNull();
+		assertThat(replicaA.store().storeFenced(lease, page("mine"))).isTrue();
 	}
 
 	private static StoredPage page(String body) {
 		return new StoredPage(List.of(), null, Instant.now(), body.getBytes(), "\"" + body + "\"", false);
+	}
+
+	private record Replica(FetchLeases leases, RedisPageStore store) {
+
+		static Replica on(LettuceConnectionFactory connections, SharedStateProperties properties) {
+			var redis = RedisSecondLevelConfiguration.pageTemplate(connections);
+			RedisKeys keys = new RedisKeys(properties);
+			RedisGuard guard = RedisGuard.translatingFailures();
+			Duration retention = Duration.ofHours(6).plus(Duration.ofDays(7));
+			return new Replica(new FetchLeases(redis, keys, guard, properties.leaseTtl(), retention),
+					new RedisPageStore(redis, keys, guard, retention));
+		}
+
 	}
 
 }
