@@ -213,7 +213,7 @@ final class UpstreamSlots {
 		synchronized (this.lock) {
 			long expected = expectedWaitFor(slot, place.elsewhere());
 			if (expected > this.maxWait.toNanos()) {
-				refused = busy(expectedWaitBehind(this.waiting, place.elsewhere()));
+				refused = busy(drainQuote(this.waiting, place.elsewhere()));
 			}
 			else {
 				this.queues.computeIfAbsent(slot.team, (team) -> {
@@ -254,18 +254,45 @@ final class UpstreamSlots {
 	 * them in the order they joined).
 	 */
 	private long expectedWaitBehind(long ahead, int elsewhere) {
-		long interval = this.intervalNanos;
-		// What sends really take, but never more than a quarter over the interval: a cold
-		// start's first, slow sends must not make the estimates refuse what the line can
-		// serve.
-		long spacing = Math.min(interval + interval / 4, Math.max(interval, this.spacingNanos));
-		long untilFree = this.gate.nanosUntilFree(interval);
+		return nanosUntilFree() + nanosInLine(ahead, elsewhere);
+	}
+
+	/**
+	 * With the lock held: what a refusal quotes as its {@code Retry-After}. The line
+	 * ahead is gone within {@code max-wait} and an interval, since no attempt in it waits
+	 * longer (it is sent or refused by then), whatever the estimate says: it says more
+	 * while a flood of misses joins the shared backlog on every replica at once, those
+	 * refused a moment later still counted there. A pause KeyAPI asked for comes on top.
+	 */
+	private long drainQuote(long ahead, int elsewhere) {
+		long longestInLine = this.maxWait.toNanos() + this.intervalNanos;
+		return nanosUntilFree() + Math.min(nanosInLine(ahead, elsewhere), longestInLine);
+	}
+
+	/** With the lock held: until the gate is free for the next attempt. */
+	private long nanosUntilFree() {
+		long untilFree = this.gate.nanosUntilFree(this.intervalNanos);
 		if (this.sending != null) {
 			// Its write, and an interval after it, are still to come.
-			untilFree = Math.max(untilFree, spacing);
+			untilFree = Math.max(untilFree, spacing());
 		}
+		return untilFree;
+	}
+
+	/** With the lock held: how long the attempts in line take, one spacing each. */
+	private long nanosInLine(long ahead, int elsewhere) {
 		long inLine = ahead + ((this.next != null) ? 1 : 0) + elsewhere;
-		return untilFree + inLine * spacing;
+		return inLine * spacing();
+	}
+
+	/**
+	 * What sends really take, but never more than a quarter over the interval: a cold
+	 * start's first, slow sends must not make the estimates refuse what the line can
+	 * serve.
+	 */
+	private long spacing() {
+		long interval = this.intervalNanos;
+		return Math.min(interval + interval / 4, Math.max(interval, this.spacingNanos));
 	}
 
 	private void wake() {
@@ -499,7 +526,9 @@ final class UpstreamSlots {
 	}
 
 	private UpstreamBusy busy() {
-		return busy(queueDrainsIn().toNanos());
+		synchronized (this.lock) {
+			return busy(drainQuote(this.waiting, this.backlog.elsewhere()));
+		}
 	}
 
 	private static UpstreamBusy busy(long drainNanos) {

@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,6 +40,7 @@ import static org.quicktheories.generators.SourceDSL.lists;
  * QuickTheories generates them and, when one fails, shrinks it to the simplest request
  * that still fails.
  */
+@Tag("integration")
 class PageInputProperties {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();

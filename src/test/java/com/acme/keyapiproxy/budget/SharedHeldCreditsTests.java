@@ -4,6 +4,7 @@ import java.net.http.HttpResponse;
 import java.util.List;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -25,6 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * by one replica's fetches in flight make misses on every replica wait for them, not
  * answer a month-long 429 while credits come back.
  */
+@Tag("integration")
 @SharedModeTest
 class SharedHeldCreditsTests {
 

@@ -8,6 +8,7 @@ import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.UUID;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.acme.keyapiproxy.support.Eventually;
@@ -24,6 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Moving from one instance to shared mode keeps what was spent: the ledger file is
  * imported once, never twice.
  */
+@Tag("integration")
 @SharedModeTest
 class SharedLedgerImportTests {
 

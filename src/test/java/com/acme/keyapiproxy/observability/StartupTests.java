@@ -1,5 +1,6 @@
 package com.acme.keyapiproxy.observability;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -12,6 +13,7 @@ import com.acme.keyapiproxy.KeyApiProxyApplication;
 import static org.assertj.core.api.Assertions.assertThatException;
 import static org.assertj.core.api.Assertions.assertThat;
 
+@Tag("integration")
 @ExtendWith(OutputCaptureExtension.class)
 class StartupTests {
 

@@ -3,6 +3,7 @@ package com.acme.keyapiproxy.operator;
 import java.net.http.HttpResponse;
 import java.util.List;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
@@ -24,6 +25,7 @@ import static org.assertj.core.api.Assertions.assertThatException;
  * Secure by default: with no operator token configured, nobody gets past the management
  * port's door.
  */
+@Tag("integration")
 @ExtendWith(OutputCaptureExtension.class)
 class WithoutAnOperatorTokenTests {
 

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -29,6 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * key: in no log line, even at DEBUG and while Lettuce reconnects, and in no actuator
  * view an operator might expose, nor in a metric or answer.
  */
+@Tag("integration")
 @SharedModeTest
 @ExtendWith(OutputCaptureExtension.class)
 class SharedModeSecretHygieneTests {

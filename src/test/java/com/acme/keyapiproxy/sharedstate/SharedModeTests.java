@@ -6,6 +6,7 @@ import java.util.List;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.jayway.jsonpath.JsonPath;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,6 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Three replicas in shared mode, one Redis, one KeyAPI: they behave as one proxy. Each
  * test uses its own influencer ids; calls are spread over the replicas round-robin.
  */
+@Tag("integration")
 @SharedModeTest
 class SharedModeTests {
 

@@ -1,6 +1,7 @@
 package com.acme.keyapiproxy.support;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeEach;
 
 import org.springframework.boot.test.context.SpringBootTest;
@@ -21,6 +22,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "management.server.port=0", "keyapi.api-key=" + KeyApiStubs.API_KEY,
 				"proxy.budget.file=target/test-ledgers/${random.uuid}/credits", Operator.CONFIGURED })
+@Tag("integration")
 public abstract class ProxyIntegrationTest {
 
 	protected static final WireMockServer keyApi = KeyApiWireMock.server();

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * {@code shared-mode} (the Testcontainers profile runs these), and skipped, each test
  * saying what to install, where there is no Redis to start.
  */
+@Tag("integration")
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @Tag("shared-mode")

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -24,6 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * connection for 300 ms, the requests written on new connections reach KeyAPI late: the
  * ones behind them must not catch up with them.
  */
+@Tag("integration")
 class ColdStartPacingTests {
 
 	private static final Duration SLOW_CONNECT = Duration.ofMillis(300);

@@ -3,6 +3,7 @@ package com.acme.keyapiproxy.upstream;
 import java.net.http.HttpResponse;
 import java.util.List;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.acme.keyapiproxy.support.ColdProxy;
@@ -15,6 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * refusals teach the proxy to slow down, and it stops running into the limit instead of
  * being refused a fifth of the time for ever.
  */
+@Tag("integration")
 class LearnedLimitTests {
 
 	@Test

@@ -217,6 +217,36 @@ class UpstreamSlotsTests {
 	}
 
 	@Test
+	void aRefusalNeverQuotesMoreThanTheLongestWaitAndAnIntervalHoweverLongTheSharedBacklogLooks() {
+		// A flood joining on every replica at once: the backlog counts misses that are
+		// refused a moment later, and would make the estimate say minutes.
+		UpstreamBacklog flooded = new UpstreamBacklog() {
+			@Override
+			public Place joined() {
+				return new Place(1, 1000);
+			}
+
+			@Override
+			public void left() {
+			}
+
+			@Override
+			public int elsewhere() {
+				return 1000;
+			}
+		};
+		UpstreamSlots slots = new UpstreamSlots(new LocalSendGate(System::nanoTime),
+				new AdaptiveRate(5, new LocalLearnedLimits(), System::currentTimeMillis), flooded,
+				Duration.ofSeconds(2), Duration.ofSeconds(10), this.dispatcher, System::nanoTime);
+
+		assertThatExceptionOfType(Exception.class)
+			.isThrownBy(() -> letThrough(slots, "a", 1, Mono.never()).toFuture().join())
+			.havingCause()
+			.isInstanceOfSatisfying(UpstreamBusy.class,
+					(busy) -> assertThat(busy.retryAfter()).isEqualTo(Duration.ofSeconds(3)));
+	}
+
+	@Test
 	void aRefusalIsCompletedOutsideTheLockSoItsCallbacksMayUseTheSlots() throws Exception {
 		UpstreamSlots slots = slots(5, Duration.ofMillis(100));
 		letThrough(slots, "a", 1, Mono.never()).subscribe();
