@@ -20,8 +20,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import com.acme.keyapiproxy.support.ColdProxy;
+import com.acme.keyapiproxy.support.DocumentedResponses;
 import com.acme.keyapiproxy.support.KeyApiStubs;
 import com.acme.keyapiproxy.support.KeyApiWireMock;
+import com.acme.keyapiproxy.support.ObservedResponse;
 import com.acme.keyapiproxy.support.RawHttp;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
@@ -72,6 +74,67 @@ class PageInputProperties {
 		});
 		assertThat(verdicts).as("the generated requests cover every verdict")
 			.containsOnlyKeys("valid", "invalid_user_id", "invalid_request", "invalid_page", "invalid_size");
+	}
+
+	/**
+	 * The same requests, as GET or HEAD, with generated request headers (cache directives
+	 * good and bad, validators, priorities, tokens): every answer is one
+	 * docs/openapi.yaml documents for the operation, every error a problem, and invalid
+	 * input never reaches KeyAPI whatever the headers say.
+	 */
+	@Test
+	void withAnyHeadersEveryAnswerIsDocumentedAndInvalidInputNeverReachesKeyApi() {
+		keyApi.stubFor(KeyApiStubs.anyLivestreams().willReturn(KeyApiStubs.itemsOfSize(10)));
+		DocumentedResponses description = DocumentedResponses.checkedIn();
+		Map<Integer, Integer> statuses = new TreeMap<>();
+		qt().withExamples(200)
+			.forAll(pageRequests(), Generate.pick(List.of("GET", "GET", "HEAD")), requestHeaders())
+			.checkAssert((request, method, headers) -> {
+				long keyApiCallsBefore = keyApiCalls();
+
+				RawHttp.Response response = raw.send(request.bytes(method, headers));
+
+				statuses.merge(response.status(), 1, Integer::sum);
+				String seen = method + " " + request.target() + " " + headers + " -> " + response;
+				description.assertDocuments(new ObservedResponse(method, request.rawPath(), response.status(),
+						headersOf(response), response.body()));
+				if (response.status() >= 400 && "GET".equals(method)) {
+					assertThat(response.header("Content-Type")).as(seen).hasValue("application/problem+json");
+					JsonNode problem = JSON.readTree(response.body());
+					assertThat(problem.properties().stream().map(Map.Entry::getKey)).as(seen)
+						.contains("type", "title", "status", "detail", "code");
+				}
+				if ("HEAD".equals(method)) {
+					assertThat(keyApiCalls()).as("KeyAPI calls for %s: HEAD never spends", seen)
+						.isEqualTo(keyApiCallsBefore);
+				}
+				if (request.expectedCode() != null) {
+					assertThat(response.status()).as(seen).isEqualTo(400);
+					assertThat(keyApiCalls()).as("KeyAPI calls for %s", seen).isEqualTo(keyApiCallsBefore);
+				}
+			});
+		assertThat(statuses).as("the generated requests reach answers and refusals").containsKeys(200, 400);
+	}
+
+	/** Zero to three request headers, each well-formed or not. */
+	private static Gen<List<String>> requestHeaders() {
+		Gen<String> header = Generate.pick(List.of("Cache-Control: no-cache", "Cache-Control: max-age=0",
+				"Cache-Control: max-age=3600", "Cache-Control: only-if-cached", "Cache-Control: max-age=-1",
+				"Cache-Control: max-age=abc", "Cache-Control: ,,", "If-None-Match: \"nope\"", "If-None-Match: *",
+				"If-None-Match: garbage", "Priority: u=0", "Priority: u=7", "Priority: u=9", "Priority: i",
+				"Priority: ???", "Authorization: Bearer whatever", "Authorization: Basic Zm9vOmJhcg==",
+				"Accept: application/json", "Accept: text/html", "X-Anything: \u00e9t\u00e9"));
+		return lists().of(header).ofSizeBetween(0, 3);
+	}
+
+	private static Map<String, List<String>> headersOf(RawHttp.Response response) {
+		Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+		for (String line : response.headerLines()) {
+			int colon = line.indexOf(':');
+			headers.computeIfAbsent(line.substring(0, colon).trim(), (name) -> new ArrayList<>())
+				.add(line.substring(colon + 1).trim());
+		}
+		return headers;
 	}
 
 	private void answersAsTheInputRulesSay(PageRequestOnTheWire request) {
@@ -189,8 +252,19 @@ class PageInputProperties {
 		}
 
 		byte[] bytes() {
-			return ("GET " + target() + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
-				.getBytes(StandardCharsets.US_ASCII);
+			return bytes("GET", List.of());
+		}
+
+		byte[] bytes(String method, List<String> headers) {
+			StringBuilder request = new StringBuilder(method).append(' ')
+				.append(target())
+				.append(" HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
+			headers.forEach((header) -> request.append(header).append("\r\n"));
+			return request.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
+		}
+
+		String rawPath() {
+			return "/influencers/" + this.userId.wire() + "/livestreams";
 		}
 
 		/**
