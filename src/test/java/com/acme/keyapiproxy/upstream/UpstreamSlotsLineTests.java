@@ -4,11 +4,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 import org.junit.jupiter.api.AfterEach;
@@ -103,9 +103,12 @@ class UpstreamSlotsLineTests {
 
 	/** An attempt that becomes next and never gets ready; disposed, it leaves. */
 	private Disposable hold(UpstreamSlots slots) throws InterruptedException {
-		Disposable opener = slots.turn("opener", 1, Mono.never(), SendCheck.NONE).subscribe();
+		CountDownLatch next = new CountDownLatch(1);
+		Disposable opener = slots
+			.turn("opener", 1, Mono.<Void>never().doOnSubscribe((subscription) -> next.countDown()), SendCheck.NONE)
+			.subscribe();
 		this.attempts.add(opener);
-		waitFor(() -> slots.inLine() == 1);
+		assertThat(next.await(5, TimeUnit.SECONDS)).as("the opener is next").isTrue();
 		return opener;
 	}
 
@@ -118,14 +121,6 @@ class UpstreamSlotsLineTests {
 				slot.end();
 			})
 			.toFuture();
-	}
-
-	private static void waitFor(BooleanSupplier condition) throws InterruptedException {
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-		while (!condition.getAsBoolean()) {
-			assertThat(System.nanoTime() - deadline).as("waited 5 s for the line").isNegative();
-			Thread.onSpinWait();
-		}
 	}
 
 	private UpstreamSlots slots(double qps, LongSupplier nanoTime) {
