@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -82,23 +81,6 @@ class SharedBacklogCountTests {
 		UpstreamSlots.Slot slot = behind.get(2, TimeUnit.SECONDS);
 		assertThat(this.inBacklog).as("only the one behind, not yet let through").hasValue(1);
 		slot.end();
-		assertThat(this.inBacklog).hasValue(0);
-	}
-
-	@Test
-	void aCancelledNextStopsItsNextStep() throws Exception {
-		UpstreamSlots slots = slots(50, Duration.ofSeconds(10));
-		CountDownLatch started = new CountDownLatch(1);
-		CountDownLatch stopped = new CountDownLatch(1);
-		Disposable next = slots.turn("a", 1,
-				Mono.<Void>never().doOnSubscribe((subscription) -> started.countDown()).doOnCancel(stopped::countDown),
-				SendCheck.NONE)
-			.subscribe();
-		assertThat(started.await(2, TimeUnit.SECONDS)).isTrue();
-
-		next.dispose();
-
-		assertThat(stopped.await(2, TimeUnit.SECONDS)).as("its next step (spending its credit) is cancelled").isTrue();
 		assertThat(this.inBacklog).hasValue(0);
 	}
 
