@@ -98,12 +98,23 @@ final class JournalCreditLedger implements CreditLedger {
 
 	private final Object forcing = new Object();
 
-	private JournalCreditLedger(Path file) {
+	/** How appends are forced to disk: {@code force(false)}, or a test's. */
+	private final Force force;
+
+	private JournalCreditLedger(Path file, Force force) {
 		this.file = file;
+		this.force = force;
 	}
 
 	static JournalCreditLedger open(Path file) {
-		JournalCreditLedger ledger = new JournalCreditLedger(file.toAbsolutePath().normalize());
+		return open(file, (channel) -> channel.force(false));
+	}
+
+	/**
+	 * A ledger that forces its appends with {@code force} (for tests that count them).
+	 */
+	static JournalCreditLedger open(Path file, Force force) {
+		JournalCreditLedger ledger = new JournalCreditLedger(file.toAbsolutePath().normalize(), force);
 		ledger.load();
 		ledger.compact();
 		return ledger;
@@ -114,7 +125,9 @@ final class JournalCreditLedger implements CreditLedger {
 	 * the import into shared mode). Empty when there is no file.
 	 */
 	static Map<YearMonth, Map<String, Long>> read(Path file) {
-		JournalCreditLedger ledger = new JournalCreditLedger(file.toAbsolutePath().normalize());
+		JournalCreditLedger ledger = new JournalCreditLedger(file.toAbsolutePath().normalize(), (channel) -> {
+			throw new IllegalStateException("A ledger made by read() is never written");
+		});
 		ledger.load();
 		return Map.copyOf(ledger.spent);
 	}
@@ -147,7 +160,7 @@ final class JournalCreditLedger implements CreditLedger {
 				upTo = this.appended;
 			}
 			try {
-				channel.force(false);
+				this.force.force(channel);
 			}
 			catch (ClosedChannelException compacted) {
 				// A compaction replaced the journal meanwhile; it forced everything
@@ -356,6 +369,14 @@ final class JournalCreditLedger implements CreditLedger {
 		CRC32 crc = new CRC32();
 		crc.update(payload.getBytes(StandardCharsets.UTF_8));
 		return String.format("%08x", crc.getValue());
+	}
+
+	/** Forces the journal's appends to disk (group commit calls it once for many). */
+	@FunctionalInterface
+	interface Force {
+
+		void force(FileChannel channel) throws IOException;
+
 	}
 
 }
