@@ -127,9 +127,7 @@ class DurableSpendTests {
 	 * A journal whose force waits for the test, and which remembers the tickets waited
 	 * for.
 	 */
-	private static final class HeldBackForce implements CreditLedger {
-
-		private final CreditLedger ledger;
+	private static final class HeldBackForce extends ForwardingCreditLedger {
 
 		private final CountDownLatch forceAsked = new CountDownLatch(1);
 
@@ -140,7 +138,7 @@ class DurableSpendTests {
 		private volatile long lastTicket;
 
 		HeldBackForce(CreditLedger ledger) {
-			this.ledger = ledger;
+			super(ledger);
 		}
 
 		@Override
@@ -155,45 +153,15 @@ class DurableSpendTests {
 				Thread.currentThread().interrupt();
 				throw new IllegalStateException(ex);
 			}
-			this.ledger.awaitDurable(ticket);
+			super.awaitDurable(ticket);
 			this.awaited.add(ticket);
 		}
 
 		@Override
-		public long append(String team, YearMonth period, long credits) {
-			return this.ledger.append(team, period, credits);
-		}
-
-		@Override
-		public HoldVerdict hold(String team, YearMonth period, List<Limit> limits) {
-			return this.ledger.hold(team, period, limits);
-		}
-
-		@Override
-		public void awaitSettling(HoldVerdict.AllHeld verdict, long deadlineNanos) throws InterruptedException {
-			this.ledger.awaitSettling(verdict, deadlineNanos);
-		}
-
-		@Override
 		public long spend(Hold hold) {
-			long ticket = this.ledger.spend(hold);
+			long ticket = super.spend(hold);
 			this.lastTicket = ticket;
 			return ticket;
-		}
-
-		@Override
-		public long settle(Hold hold, boolean spent, long correction) {
-			return this.ledger.settle(hold, spent, correction);
-		}
-
-		@Override
-		public Map<String, Long> spentIn(YearMonth period) {
-			return this.ledger.spentIn(period);
-		}
-
-		@Override
-		public void close() {
-			this.ledger.close();
 		}
 
 	}

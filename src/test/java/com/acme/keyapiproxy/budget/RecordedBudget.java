@@ -82,9 +82,7 @@ public final class RecordedBudget implements AutoCloseable {
 		this.budget.close();
 	}
 
-	private static final class RecordingLedger implements CreditLedger {
-
-		private final CreditLedger delegate;
+	private static final class RecordingLedger extends ForwardingCreditLedger {
 
 		private final AtomicBoolean unreachable = new AtomicBoolean();
 
@@ -97,7 +95,7 @@ public final class RecordedBudget implements AutoCloseable {
 		private final Map<String, AtomicInteger> settlesById = new ConcurrentHashMap<>();
 
 		RecordingLedger(CreditLedger delegate) {
-			this.delegate = delegate;
+			super(delegate);
 		}
 
 		private void reachable() {
@@ -109,18 +107,13 @@ public final class RecordedBudget implements AutoCloseable {
 		@Override
 		public long append(String team, YearMonth period, long credits) {
 			reachable();
-			return this.delegate.append(team, period, credits);
-		}
-
-		@Override
-		public void awaitDurable(long ticket) {
-			this.delegate.awaitDurable(ticket);
+			return super.append(team, period, credits);
 		}
 
 		@Override
 		public HoldVerdict hold(String team, YearMonth period, List<Limit> limits) {
 			reachable();
-			HoldVerdict verdict = this.delegate.hold(team, period, limits);
+			HoldVerdict verdict = super.hold(team, period, limits);
 			if (verdict instanceof HoldVerdict.Held) {
 				this.holds.incrementAndGet();
 			}
@@ -128,15 +121,10 @@ public final class RecordedBudget implements AutoCloseable {
 		}
 
 		@Override
-		public void awaitSettling(HoldVerdict.AllHeld verdict, long deadlineNanos) throws InterruptedException {
-			this.delegate.awaitSettling(verdict, deadlineNanos);
-		}
-
-		@Override
 		public long spend(Hold hold) {
 			reachable();
 			this.spends.incrementAndGet();
-			return this.delegate.spend(hold);
+			return super.spend(hold);
 		}
 
 		@Override
@@ -144,17 +132,7 @@ public final class RecordedBudget implements AutoCloseable {
 			this.settles.incrementAndGet();
 			this.settlesById.computeIfAbsent(hold.id(), (id) -> new AtomicInteger()).incrementAndGet();
 			reachable();
-			return this.delegate.settle(hold, spent, correction);
-		}
-
-		@Override
-		public Map<String, Long> spentIn(YearMonth period) {
-			return this.delegate.spentIn(period);
-		}
-
-		@Override
-		public void close() {
-			this.delegate.close();
+			return super.settle(hold, spent, correction);
 		}
 
 	}

@@ -134,16 +134,14 @@ class WaitingForHeldCreditsTests {
 	 * A ledger that tells the test when misses have started waiting: a condition, not a
 	 * guess at timing.
 	 */
-	private static final class WaitCounting implements CreditLedger {
-
-		private final CreditLedger ledger;
+	private static final class WaitCounting extends ForwardingCreditLedger {
 
 		private final CountDownLatch waiters;
 
 		private final List<Thread> counted = new ArrayList<>();
 
 		WaitCounting(CreditLedger ledger, int waiters) {
-			this.ledger = ledger;
+			super(ledger);
 			this.waiters = new CountDownLatch(waiters);
 		}
 
@@ -159,42 +157,7 @@ class WaitingForHeldCreditsTests {
 					this.waiters.countDown();
 				}
 			}
-			this.ledger.awaitSettling(verdict, deadlineNanos);
-		}
-
-		@Override
-		public HoldVerdict hold(String team, java.time.YearMonth period, List<Limit> limits) {
-			return this.ledger.hold(team, period, limits);
-		}
-
-		@Override
-		public long append(String team, java.time.YearMonth period, long credits) {
-			return this.ledger.append(team, period, credits);
-		}
-
-		@Override
-		public void awaitDurable(long ticket) {
-			this.ledger.awaitDurable(ticket);
-		}
-
-		@Override
-		public long spend(Hold hold) {
-			return this.ledger.spend(hold);
-		}
-
-		@Override
-		public long settle(Hold hold, boolean spent, long correction) {
-			return this.ledger.settle(hold, spent, correction);
-		}
-
-		@Override
-		public Map<String, Long> spentIn(java.time.YearMonth period) {
-			return this.ledger.spentIn(period);
-		}
-
-		@Override
-		public void close() {
-			this.ledger.close();
+			super.awaitSettling(verdict, deadlineNanos);
 		}
 
 	}
