@@ -7,7 +7,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -25,27 +24,9 @@ class SharedBacklogCountTests {
 
 	private final ScheduledExecutorService dispatcher = Executors.newSingleThreadScheduledExecutor();
 
-	private final AtomicInteger inBacklog = new AtomicInteger();
-
 	private final List<Disposable> attempts = new ArrayList<>();
 
-	private final UpstreamBacklog backlog = new UpstreamBacklog() {
-		@Override
-		public Place joined() {
-			SharedBacklogCountTests.this.inBacklog.incrementAndGet();
-			return Place.ALONE;
-		}
-
-		@Override
-		public void left() {
-			SharedBacklogCountTests.this.inBacklog.decrementAndGet();
-		}
-
-		@Override
-		public int elsewhere() {
-			return 0;
-		}
-	};
+	private final CountingBacklog backlog = new CountingBacklog();
 
 	@AfterEach
 	void stop() {
@@ -64,7 +45,7 @@ class SharedBacklogCountTests {
 		}
 
 		assertThat(refused).isPositive();
-		assertThat(this.inBacklog).hasValue(10 - refused);
+		assertThat(this.backlog.inLine()).hasValue(10 - refused);
 	}
 
 	@Test
@@ -79,9 +60,9 @@ class SharedBacklogCountTests {
 
 		assertThat(failing).failsWithin(Duration.ofSeconds(2));
 		UpstreamSlots.Slot slot = behind.get(2, TimeUnit.SECONDS);
-		assertThat(this.inBacklog).as("only the one behind, not yet let through").hasValue(1);
+		assertThat(this.backlog.inLine()).as("only the one behind, not yet let through").hasValue(1);
 		slot.end();
-		assertThat(this.inBacklog).hasValue(0);
+		assertThat(this.backlog.inLine()).hasValue(0);
 	}
 
 	private UpstreamSlots slots(double qps, Duration maxWait) {

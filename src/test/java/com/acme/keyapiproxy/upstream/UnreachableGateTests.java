@@ -7,7 +7,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -30,8 +29,6 @@ class UnreachableGateTests {
 	private final SharedStateUnavailable down = new SharedStateUnavailable("the shared send gate", null);
 
 	private final LocalSendGate local = new LocalSendGate(System::nanoTime);
-
-	private final AtomicInteger inBacklog = new AtomicInteger();
 
 	private final SendGate gate = new SendGate() {
 		@Override
@@ -58,23 +55,7 @@ class UnreachableGateTests {
 		}
 	};
 
-	private final UpstreamBacklog backlog = new UpstreamBacklog() {
-		@Override
-		public Place joined() {
-			UnreachableGateTests.this.inBacklog.incrementAndGet();
-			return Place.ALONE;
-		}
-
-		@Override
-		public void left() {
-			UnreachableGateTests.this.inBacklog.decrementAndGet();
-		}
-
-		@Override
-		public int elsewhere() {
-			return 0;
-		}
-	};
+	private final CountingBacklog backlog = new CountingBacklog();
 
 	@AfterEach
 	void stop() {
@@ -105,7 +86,7 @@ class UnreachableGateTests {
 		assertThat(slots.inLine()).isZero();
 		sending.end();
 		next.end();
-		assertThat(this.inBacklog).as("every attempt left the shared backlog").hasValue(0);
+		assertThat(this.backlog.inLine()).as("every attempt left the shared backlog").hasValue(0);
 
 		this.unreachable.set(false);
 		assertThat(slots.turn("a", 1, Mono.empty(), SendCheck.NONE)
