@@ -729,13 +729,27 @@ final class UpstreamSlots {
 			}
 		}
 
-		/** Next in line: runs its {@code whenNext} step, then hands the slot over. */
+		/**
+		 * Next in line: runs its {@code whenNext} step, then hands the slot over. An
+		 * attempt that ends before the step starts never runs it; one that ends while it
+		 * starts (before {@link #end()} could see it) has it disposed here.
+		 */
 		private void prepare() {
-			Disposable running = this.whenNext.subscribe(null, this::failWhileNext, this::prepared);
 			synchronized (UpstreamSlots.this.lock) {
+				if (this.state != State.NEXT) {
+					return;
+				}
+			}
+			Disposable running = this.whenNext.subscribe(null, this::failWhileNext, this::prepared);
+			boolean endedMeanwhile;
+			synchronized (UpstreamSlots.this.lock) {
+				endedMeanwhile = this.state == State.DONE;
 				if (this.state == State.NEXT) {
 					this.preparing = running;
 				}
+			}
+			if (endedMeanwhile) {
+				running.dispose();
 			}
 		}
 

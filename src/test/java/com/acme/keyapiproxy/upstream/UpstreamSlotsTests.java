@@ -11,6 +11,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -147,6 +148,29 @@ class UpstreamSlotsTests {
 	}
 
 	@Test
+	void anAttemptCancelledWhileItsNextStepStartsHasThatStepCancelled() throws Exception {
+		UpstreamSlots slots = slots(50, Duration.ofSeconds(10));
+		AtomicReference<Disposable> attempt = new AtomicReference<>();
+		CountDownLatch subscribedByTest = new CountDownLatch(1);
+		CountDownLatch stepCancelled = new CountDownLatch(1);
+		// The step stands for spending a credit: cancelling the attempt as it starts
+		// must stop it, not leave it running for an attempt nobody waits for.
+		Mono<Void> spendsACredit = Mono.defer(() -> {
+			awaitQuietly(subscribedByTest);
+			attempt.get().dispose();
+			return Mono.<Void>never();
+		}).doOnCancel(stepCancelled::countDown);
+
+		attempt.set(slots.turn("a", 1, spendsACredit, SendCheck.NONE).subscribe());
+		subscribedByTest.countDown();
+
+		assertThat(stepCancelled.await(2, TimeUnit.SECONDS)).as("the step of the cancelled attempt was cancelled")
+			.isTrue();
+		assertThat(letThrough(slots, "a", 1, Mono.empty()).toFuture().get(1, TimeUnit.SECONDS)).as("the line moves on")
+			.isNotNull();
+	}
+
+	@Test
 	void aRetryAfterPausesEverySend() throws Exception {
 		UpstreamSlots slots = slots(50, Duration.ofSeconds(10));
 		UpstreamSlots.Slot first = letThrough(slots, "a", 1, Mono.empty()).toFuture().get(1, TimeUnit.SECONDS);
@@ -278,6 +302,15 @@ class UpstreamSlotsTests {
 			this.granted.add(team);
 			slot.sent();
 		}).toFuture();
+	}
+
+	private static void awaitQuietly(CountDownLatch latch) {
+		try {
+			latch.await(2, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException interrupted) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	private static List<Long> sorted(List<Long> values) {
