@@ -218,10 +218,9 @@ public class Budget implements AutoCloseable {
 		}
 		catch (SharedStateUnavailable unreachable) {
 			// The answer must not fail for it. A lost refund over-counts, the safe side;
-			// a lost extra charge (a
-			// miss KeyAPI charged twice) under-counts, and is logged so it can be added
-			// by hand. (In shared mode the
-			// hold lapses after its lifetime.)
+			// a lost extra charge (a miss KeyAPI charged twice) under-counts, and is
+			// logged so it can be added by hand. (In shared mode the hold lapses after
+			// its lifetime.)
 			if (correction > 0) {
 				log.error("Could not record {} more credits of team {} for {}: {}", correction, hold.team(),
 						hold.period(), unreachable.getMessage());

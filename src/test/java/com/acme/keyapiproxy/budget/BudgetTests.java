@@ -5,13 +5,21 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import com.acme.keyapiproxy.sharedstate.SharedStateUnavailable;
 import com.acme.keyapiproxy.support.Concurrently;
+import com.acme.keyapiproxy.support.Eventually;
 import com.acme.keyapiproxy.support.MutableClock;
 import com.acme.keyapiproxy.teams.Team;
 import com.acme.keyapiproxy.teams.Teams;
@@ -20,6 +28,7 @@ import com.acme.keyapiproxy.teams.TeamsProperties;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
+@ExtendWith(OutputCaptureExtension.class)
 class BudgetTests {
 
 	private static final Team ALPHA = new Team("alpha", 3L, 1);
@@ -125,6 +134,72 @@ class BudgetTests {
 		assertThatExceptionOfType(IllegalStateException.class).as("settled before it was sent: never sent")
 			.isThrownBy(() -> this.budget.spend(held));
 		assertThat(this.budget.reserve(BETA)).isNotNull();
+	}
+
+	@Test
+	void aRefusalForHeldCreditsNamesWhoseCreditsAreHeld() {
+		this.budget = budget(1L, Duration.ZERO);
+		this.budget.reserve(GAMMA);
+
+		assertThatExceptionOfType(CreditsStillHeld.class).isThrownBy(() -> this.budget.reserve(GAMMA))
+			.withMessageStartingWith("Every credit the organisation has left");
+		this.budget.close();
+		this.budget = budget(null, Duration.ZERO);
+		this.budget.reserve(BETA);
+		assertThatExceptionOfType(CreditsStillHeld.class).isThrownBy(() -> this.budget.reserve(BETA))
+			.withMessageStartingWith("Every credit team 'beta' has left");
+	}
+
+	@Test
+	void aMissInterruptedWhileWaitingForHeldCreditsIsRefusedAndStaysInterrupted() throws Exception {
+		this.budget = budget(null, Duration.ofSeconds(30));
+		this.budget.reserve(BETA);
+		CompletableFuture<Throwable> refusal = new CompletableFuture<>();
+		CompletableFuture<Boolean> stillInterrupted = new CompletableFuture<>();
+		Thread waiting = new Thread(() -> {
+			try {
+				this.budget.reserve(BETA);
+			}
+			catch (RuntimeException refused) {
+				refusal.complete(refused);
+			}
+			stillInterrupted.complete(Thread.currentThread().isInterrupted());
+		});
+		waiting.start();
+		Eventually.until("the miss waits for the held credit", Duration.ofSeconds(5),
+				() -> waiting.getState() == Thread.State.TIMED_WAITING);
+
+		waiting.interrupt();
+
+		assertThat(refusal.get(5, TimeUnit.SECONDS)).isInstanceOf(CreditsStillHeld.class);
+		assertThat(stillInterrupted.get(5, TimeUnit.SECONDS)).as("the interrupt is kept for its thread").isTrue();
+	}
+
+	@Test
+	void aSettlementTheLedgerCannotRecordDoesNotFailTheAnswerAndIsLoggedWithTheCredits(CapturedOutput output) {
+		SimpleMeterRegistry meters = new SimpleMeterRegistry();
+		CreditLedger unreachableAtSettle = new ForwardingCreditLedger(
+				JournalCreditLedger.open(this.directory.resolve("credits"))) {
+			@Override
+			public long settle(CreditLedger.Hold hold, boolean spent, long correction) {
+				throw new SharedStateUnavailable("settling a credit", null);
+			}
+		};
+		this.budget = new Budget(unreachableAtSettle, (Long) null, new Teams(new TeamsProperties(Map.of())), this.clock,
+				meters, Duration.ofSeconds(5));
+		Reservation chargedTwice = this.budget.reserve(ALPHA);
+		this.budget.spend(chargedTwice);
+		Reservation refunded = this.budget.reserve(ALPHA);
+		this.budget.spend(refunded);
+
+		this.budget.settle(chargedTwice, 2);
+		this.budget.settle(refunded, 0);
+
+		assertThat(output).contains("Could not record 1 more credits of team alpha for 2026-11")
+			.contains("Could not refund or release a credit of team alpha");
+		assertThat(meters.get("keyapi.proxy.credits.spent").tag("team", "alpha").counter().count())
+			.as("what KeyAPI charged is counted all the same")
+			.isEqualTo(2.0);
 	}
 
 	/**

@@ -36,6 +36,11 @@ enum Ledgers {
 
 	abstract CreditLedger open(Path directory);
 
+	/** The test run's Redis, for tests of the shared ledger alone. */
+	static StringRedisTemplate redis() {
+		return Connection.TEMPLATE;
+	}
+
 	/** One connection for the whole run, opened on first use; the test JVM ends it. */
 	private static final class Connection {
 

@@ -12,11 +12,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A test class that runs proxies in shared mode against {@link SharedRedis}: tagged
- * {@code shared-mode} (the Testcontainers profile runs these), and skipped, each test
- * saying what to install, where there is no Redis to start.
+ * A test class that needs {@link SharedRedis}: proxies in shared mode, or a shared-mode
+ * adapter (ledger, leases) without Spring. Tagged {@code shared-mode} (the Testcontainers
+ * profile runs these), and skipped, each test saying what to install, where there is no
+ * Redis to start. Not tagged {@code integration} itself: a class that boots a proxy says
+ * so, so the adapters' fast tests count in mutation testing.
  */
-@Tag("integration")
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @Tag("shared-mode")
