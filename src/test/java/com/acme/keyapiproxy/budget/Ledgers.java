@@ -1,16 +1,11 @@
 package com.acme.keyapiproxy.budget;
 
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
 
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
-import org.springframework.data.redis.core.StringRedisTemplate;
-
 import com.acme.keyapiproxy.sharedstate.SharedStateProperties;
-import com.acme.keyapiproxy.support.SharedRedis;
+import com.acme.keyapiproxy.support.RedisConnection;
 
 /**
  * Both ledgers, without Spring, for tests that hold them to the same rules: the journal
@@ -29,33 +24,11 @@ enum Ledgers {
 	REDIS {
 		@Override
 		CreditLedger open(Path directory) {
-			return new RedisCreditLedger(Connection.TEMPLATE,
+			return new RedisCreditLedger(RedisConnection.template(),
 					new SharedStateProperties("ledger-test-" + UUID.randomUUID() + ":", Duration.ofSeconds(5)));
 		}
 	};
 
 	abstract CreditLedger open(Path directory);
-
-	/** The test run's Redis, for tests of the shared ledger alone. */
-	static StringRedisTemplate redis() {
-		return Connection.TEMPLATE;
-	}
-
-	/** One connection for the whole run, opened on first use; the test JVM ends it. */
-	private static final class Connection {
-
-		private static final StringRedisTemplate TEMPLATE = connect(SharedRedis.get());
-
-		private static StringRedisTemplate connect(SharedRedis redis) {
-			URI url = URI.create(redis.url());
-			RedisStandaloneConfiguration configuration = new RedisStandaloneConfiguration(url.getHost(), url.getPort());
-			configuration.setPassword(redis.password());
-			LettuceConnectionFactory factory = new LettuceConnectionFactory(configuration);
-			factory.afterPropertiesSet();
-			factory.start();
-			return new StringRedisTemplate(factory);
-		}
-
-	}
 
 }

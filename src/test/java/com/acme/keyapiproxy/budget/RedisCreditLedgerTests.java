@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import com.acme.keyapiproxy.sharedstate.SharedStateProperties;
 import com.acme.keyapiproxy.sharedstate.SharedStateUnavailable;
 import com.acme.keyapiproxy.support.Eventually;
+import com.acme.keyapiproxy.support.RedisConnection;
 import com.acme.keyapiproxy.support.SharedModeTest;
 import com.acme.keyapiproxy.support.SharedRedis;
 
@@ -38,7 +39,7 @@ class RedisCreditLedgerTests {
 
 	@Test
 	void creditsRecordedAreAddedToTheTeamsMonth() {
-		try (CreditLedger ledger = new RedisCreditLedger(Ledgers.redis(), this.shared)) {
+		try (CreditLedger ledger = new RedisCreditLedger(RedisConnection.template(), this.shared)) {
 			ledger.append("alpha", NOVEMBER, 3);
 			ledger.append("alpha", NOVEMBER, 2);
 			ledger.append("beta", OCTOBER, 1);
@@ -52,8 +53,8 @@ class RedisCreditLedgerTests {
 	void aSingleInstanceLedgerIsImportedOnceHoweverManyReplicasStartWithIt() {
 		Path file = singleInstanceLedger();
 
-		try (CreditLedger first = RedisCreditLedger.importingOnce(Ledgers.redis(), this.shared, file);
-				CreditLedger second = RedisCreditLedger.importingOnce(Ledgers.redis(), this.shared, file)) {
+		try (CreditLedger first = RedisCreditLedger.importingOnce(RedisConnection.template(), this.shared, file);
+				CreditLedger second = RedisCreditLedger.importingOnce(RedisConnection.template(), this.shared, file)) {
 			assertThat(first.spentIn(NOVEMBER)).containsEntry("alpha", 4L).containsEntry("beta", 1L);
 			assertThat(second.spentIn(OCTOBER)).containsEntry("alpha", 7L);
 		}
@@ -62,7 +63,7 @@ class RedisCreditLedgerTests {
 	@Test
 	void importOnceSaysWhetherThisCallImported() {
 		Path file = singleInstanceLedger();
-		RedisCreditLedger ledger = new RedisCreditLedger(Ledgers.redis(), this.shared);
+		RedisCreditLedger ledger = new RedisCreditLedger(RedisConnection.template(), this.shared);
 
 		assertThat(ledger.importOnce(file, JournalCreditLedger.read(file))).isTrue();
 		assertThat(ledger.importOnce(file, JournalCreditLedger.read(file))).isFalse();
@@ -72,11 +73,11 @@ class RedisCreditLedgerTests {
 	@Test
 	void anEmptyOrMissingLedgerFileImportsNothingAndMarksNothing() {
 		Path missing = this.directory.resolve("never-written");
-		try (CreditLedger ledger = RedisCreditLedger.importingOnce(Ledgers.redis(), this.shared, missing)) {
+		try (CreditLedger ledger = RedisCreditLedger.importingOnce(RedisConnection.template(), this.shared, missing)) {
 			assertThat(ledger.hold("alpha", NOVEMBER, List.of(Limit.ofTeam("alpha", 1))))
 				.isInstanceOf(HoldVerdict.Held.class);
 		}
-		RedisCreditLedger later = new RedisCreditLedger(Ledgers.redis(), this.shared);
+		RedisCreditLedger later = new RedisCreditLedger(RedisConnection.template(), this.shared);
 		assertThat(later.importOnce(singleInstanceLedger(), JournalCreditLedger.read(singleInstanceLedger())))
 			.as("a later start with a real file still imports it")
 			.isTrue();
@@ -90,7 +91,7 @@ class RedisCreditLedgerTests {
 		redis.stop();
 		CreditLedger ledger;
 		try {
-			ledger = RedisCreditLedger.importingOnce(Ledgers.redis(), this.shared, file);
+			ledger = RedisCreditLedger.importingOnce(RedisConnection.template(), this.shared, file);
 			assertThatExceptionOfType(SharedStateUnavailable.class)
 				.isThrownBy(() -> ledger.hold("alpha", NOVEMBER, alphaOfFive));
 		}
