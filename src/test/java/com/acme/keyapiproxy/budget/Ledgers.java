@@ -9,6 +9,8 @@ import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
+import com.acme.keyapiproxy.budget.journal.JournalCreditLedger;
+import com.acme.keyapiproxy.budget.shared.RedisCreditLedger;
 import com.acme.keyapiproxy.sharedstate.SharedStateProperties;
 import com.acme.keyapiproxy.support.SharedRedis;
 
