@@ -10,8 +10,11 @@ import org.springframework.modulith.docs.Documenter;
  * {@code @ApplicationModule(allowedDependencies)} in its package-info (api → livestreams
  * → {cache, budget, upstream, teams} → sharedstate; api also maps the lower packages'
  * refusals to problems), no cycles, and no package reaching into another's internals: an
- * import outside what a package allows fails {@link #packagesDependOneWayOnly}. Also
- * writes the module diagram to target/spring-modulith-docs.
+ * import outside what a package allows fails {@link #packagesDependOneWayOnly}
+ * ({@link ModuleRulesTests} shows it failing on a fixture application that breaks both
+ * rules). A package's internals are its sub-packages ({@code budget.journal},
+ * {@code budget.shared}, {@code cache.shared}, {@code upstream.shared}). Also writes the
+ * module diagram to target/spring-modulith-docs.
  */
 class ModularityTests {
 

@@ -20,10 +20,12 @@ import com.acme.keyapiproxy.teams.Unauthenticated;
  * Answers cache hits before the DispatcherServlet: a plain {@code GET} (or {@code HEAD},
  * headers only) from a known team for a fresh stored page, without cache directives, is
  * written straight from the bytes and tag prepared when the page was stored (or answered
- * 304). This is the shortest path the servlet stack offers; everything else (misses,
- * directives, unknown callers, invalid input) falls through to
- * {@link LivestreamsController}. It bypasses {@code http.server.requests}, which is why
- * hits are counted by {@code keyapi_proxy_cache_requests_total}.
+ * 304); in shared mode a newer page found in Redis is promoted into this replica's memory
+ * on the way ({@link LivestreamPages#freshFromCache}). This is the shortest path the
+ * servlet stack offers; everything else (misses, directives, unknown callers, invalid
+ * input) falls through to {@link LivestreamsController}. It bypasses
+ * {@code http.server.requests}, which is why hits are counted by
+ * {@code keyapi_proxy_cache_requests_total}.
  */
 final class CachedPageFilter implements Filter {
 

@@ -1,9 +1,17 @@
 package com.acme.keyapiproxy.api;
 
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.jspecify.annotations.Nullable;
+
 /**
  * Every problem the proxy answers, as the API description lists it: status, the
  * {@code code} callers switch on, and when. The codes are the contract's; a code answered
- * with two statuses ({@code request_too_large}) is listed twice.
+ * with two statuses ({@code request_too_large}) is listed twice. Also where
+ * {@link Problem#codeFor} finds the code of an error known only by its status.
  */
 enum DocumentedProblem {
 
@@ -57,6 +65,15 @@ enum DocumentedProblem {
 	HTTP_VERSION_NOT_SUPPORTED(505, "http_version_not_supported",
 			"the request line names an HTTP version other than 1.0 or 1.1");
 
+	/**
+	 * What an error known only by its status (Spring's and Tomcat's own refusals) is
+	 * answered as, one problem per status; the other statuses have no such problem.
+	 */
+	private static final Map<Integer, DocumentedProblem> BY_STATUS_ALONE = Stream
+		.of(INVALID_REQUEST, UNAUTHENTICATED, NOT_FOUND, METHOD_NOT_ALLOWED, NOT_ACCEPTABLE, URI_TOO_LONG,
+				HEADERS_TOO_LARGE, INTERNAL_ERROR, HTTP_VERSION_NOT_SUPPORTED)
+		.collect(Collectors.toUnmodifiableMap(DocumentedProblem::status, Function.identity()));
+
 	private final int status;
 
 	private final String code;
@@ -79,6 +96,15 @@ enum DocumentedProblem {
 
 	String when() {
 		return this.when;
+	}
+
+	/**
+	 * The problem an error known only by this status is answered as, {@code null} when
+	 * the status has none (its problems, if any, are the proxy's own decisions, each with
+	 * its own code).
+	 */
+	static @Nullable DocumentedProblem forStatusAlone(int status) {
+		return BY_STATUS_ALONE.get(status);
 	}
 
 }

@@ -39,21 +39,22 @@ record Problem(String type, String title, int status, String detail, String code
 		};
 	}
 
+	/**
+	 * The code of an error known only by its status: the documented problem's
+	 * ({@link DocumentedProblem#forStatusAlone}), else the status's name.
+	 */
 	static String codeFor(int status) {
-		return switch (status) {
-			case 400 -> "invalid_request";
-			case 401 -> "unauthenticated";
-			case 404 -> "not_found";
-			case 405 -> "method_not_allowed";
-			case 406 -> "not_acceptable";
-			case 413, 414, 431 -> "request_too_large";
-			case 500 -> "internal_error";
-			case 505 -> "http_version_not_supported";
-			default -> {
-				HttpStatus known = HttpStatus.resolve(status);
-				yield (known != null) ? known.name().toLowerCase(Locale.ROOT) : "http_" + status;
-			}
-		};
+		DocumentedProblem documented = DocumentedProblem.forStatusAlone(status);
+		if (documented != null) {
+			return documented.code();
+		}
+		if (status == 413) {
+			// No path takes a body, so the description lists no 413; should one be
+			// answered, it is one more request too large.
+			return DocumentedProblem.URI_TOO_LONG.code();
+		}
+		HttpStatus known = HttpStatus.resolve(status);
+		return (known != null) ? known.name().toLowerCase(Locale.ROOT) : "http_" + status;
 	}
 
 }

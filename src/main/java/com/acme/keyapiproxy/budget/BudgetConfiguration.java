@@ -5,6 +5,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
+import com.acme.keyapiproxy.budget.journal.JournalCreditLedger;
+import com.acme.keyapiproxy.budget.shared.RedisCreditLedger;
 import com.acme.keyapiproxy.sharedstate.ConditionalOnSharedMode;
 import com.acme.keyapiproxy.sharedstate.SharedStateProperties;
 

@@ -16,7 +16,7 @@ import java.util.UUID;
  * is in flight: it may come back (a failure is refunded), so a limit is exhausted only
  * when what is left after the fetches in flight is charged.
  */
-interface CreditLedger extends AutoCloseable {
+public interface CreditLedger extends AutoCloseable {
 
 	/**
 	 * Adds {@code credits} (negative to refund) to a team's spend in a period.
@@ -77,7 +77,7 @@ interface CreditLedger extends AutoCloseable {
 	 */
 	record Hold(String id, String team, YearMonth period, List<Limit> limits) {
 
-		static Hold of(String team, YearMonth period, List<Limit> limits) {
+		public static Hold of(String team, YearMonth period, List<Limit> limits) {
 			return new Hold(UUID.randomUUID().toString(), team, period, List.copyOf(limits));
 		}
 

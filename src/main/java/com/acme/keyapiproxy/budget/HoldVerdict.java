@@ -11,7 +11,7 @@ import org.jspecify.annotations.Nullable;
  * credits are all held by fetches in flight asks the miss to wait; else the credit is
  * held against every limit.
  */
-sealed interface HoldVerdict {
+public sealed interface HoldVerdict {
 
 	/**
 	 * Applies the rule to limits' standings, in the order the limits were given;

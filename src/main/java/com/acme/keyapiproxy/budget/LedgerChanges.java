@@ -8,7 +8,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * added) and wakes those waiting for one: a miss remembers the count it saw when it was
  * told to wait, so a change between its look and its wait is never missed. Thread-safe.
  */
-final class LedgerChanges {
+public final class LedgerChanges {
 
 	private final ReentrantLock lock = new ReentrantLock();
 
@@ -16,7 +16,7 @@ final class LedgerChanges {
 
 	private long count;
 
-	long count() {
+	public long count() {
 		this.lock.lock();
 		try {
 			return this.count;
@@ -26,7 +26,7 @@ final class LedgerChanges {
 		}
 	}
 
-	void signal() {
+	public void signal() {
 		this.lock.lock();
 		try {
 			this.count++;
@@ -41,7 +41,7 @@ final class LedgerChanges {
 	 * Waits until there was a change after the count {@code seen}, or until
 	 * {@code untilNanos} (of nanoTime).
 	 */
-	void awaitChangeAfter(long seen, long untilNanos) throws InterruptedException {
+	public void awaitChangeAfter(long seen, long untilNanos) throws InterruptedException {
 		this.lock.lock();
 		try {
 			long left = untilNanos - System.nanoTime();

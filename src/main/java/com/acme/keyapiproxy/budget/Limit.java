@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
  * together when {@code team} is {@code null}. A new rule (a group of teams, a per-user
  * cap, …) is one more limit in the list the ledger is given, not a new branch in it.
  */
-record Limit(String name, long credits, @Nullable String team) {
+public record Limit(String name, long credits, @Nullable String team) {
 
 	static final String ORGANISATION = "organisation";
 
@@ -23,7 +23,7 @@ record Limit(String name, long credits, @Nullable String team) {
 	}
 
 	/** Whether a credit of this team counts against the limit. */
-	boolean counts(String spender) {
+	public boolean counts(String spender) {
 		return this.team == null || this.team.equals(spender);
 	}
 

@@ -6,7 +6,7 @@ package com.acme.keyapiproxy.budget;
  * sent whose outcome is not known yet (a failure refunds them). Sent and held credits are
  * the fetches in flight: they may come back, so only what is left is truly charged.
  */
-record Standing(Limit limit, long spent, long held, long sending) {
+public record Standing(Limit limit, long spent, long held, long sending) {
 
 	/** Credits charged for good: spent, less what requests still in flight may refund. */
 	long charged() {

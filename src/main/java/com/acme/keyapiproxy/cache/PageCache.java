@@ -35,9 +35,10 @@ import org.springframework.stereotype.Component;
  * <p>
  * Under the memory there is one {@link SecondLevel} (Redis in shared mode, none for a
  * single instance): asked when memory has no fresh page, and handed every load, which it
- * runs (or, in shared mode, has another replica run) and keeps. A page found there is
- * adopted into memory; that is the only write a read makes ({@link #fresh},
- * {@link #stored}, {@link #lookup}).
+ * runs (or, in shared mode, has another replica run) and keeps. A page found there that
+ * is newer than memory's is promoted into memory: the only write a look at a stored page
+ * makes, and the reason the reads are named for it ({@link #freshOrPromoted},
+ * {@link #storedOrPromoted}; {@link #lookup} too).
  * <p>
  * Thread-safe.
  */
@@ -96,12 +97,13 @@ public class PageCache {
 	/**
 	 * The page stored for this key if it is still fresh; never loads, never waits. When
 	 * memory has no fresh page, the second level is asked, and a newer page found there
-	 * is adopted: kept in memory from then on.
+	 * is promoted: written into memory and kept there from then on (so this read may
+	 * write).
 	 */
-	public @Nullable StoredPage fresh(PageKey key) {
+	public @Nullable StoredPage freshOrPromoted(PageKey key) {
 		StoredPage page = inMemory(key);
 		if (page == null || !isFresh(page)) {
-			page = newer(page, adoptFromSecondLevel(key));
+			page = newer(page, promoteFromSecondLevel(key));
 		}
 		return (page != null && isFresh(page)) ? page : null;
 	}
@@ -109,16 +111,16 @@ public class PageCache {
 	/**
 	 * The page stored for this key, fresh or stale, including one that a load in flight
 	 * is replacing; never loads, never waits. When memory has no fresh page, the second
-	 * level is asked, and a newer page found there is adopted: kept in memory from then
-	 * on.
+	 * level is asked, and a newer page found there is promoted: written into memory and
+	 * kept there from then on (so this read may write).
 	 */
-	public @Nullable StoredPage stored(PageKey key) {
+	public @Nullable StoredPage storedOrPromoted(PageKey key) {
 		StoredPage page = inMemory(key);
 		if (page == null) {
 			page = this.beingReplaced.get(key);
 		}
 		if (page == null || !isFresh(page)) {
-			page = newer(page, adoptFromSecondLevel(key));
+			page = newer(page, promoteFromSecondLevel(key));
 		}
 		return page;
 	}
@@ -210,7 +212,7 @@ public class PageCache {
 		if (current != null && !current.isDone()) {
 			return new Lookup(current, Origin.JOINED);
 		}
-		StoredPage lower = adoptFromSecondLevel(key);
+		StoredPage lower = promoteFromSecondLevel(key);
 		if (lower != null && acceptable.test(lower)) {
 			return new Lookup(CompletableFuture.completedFuture(lower), Origin.STORED);
 		}
@@ -244,22 +246,22 @@ public class PageCache {
 	}
 
 	/**
-	 * The page the second level holds, adopted into memory when it is newer than the one
-	 * there (never replacing a load in flight): the one place a read writes to memory.
-	 * {@code null} when the second level has none.
+	 * The page the second level holds, promoted into memory when memory has none or an
+	 * older one (never replacing a load in flight): the one place a read writes to
+	 * memory. {@code null} when the second level has none.
 	 */
-	private @Nullable StoredPage adoptFromSecondLevel(PageKey key) {
+	private @Nullable StoredPage promoteFromSecondLevel(PageKey key) {
 		StoredPage page = this.secondLevel.find(key);
 		if (page == null) {
 			return null;
 		}
-		CompletableFuture<StoredPage> adopted = CompletableFuture.completedFuture(page);
+		CompletableFuture<StoredPage> promoted = CompletableFuture.completedFuture(page);
 		this.pages.asMap().compute(key, (k, present) -> {
 			if (present == null || present.isCompletedExceptionally()) {
-				return adopted;
+				return promoted;
 			}
 			StoredPage local = completed(present);
-			return (local != null && local.fetchedAt().isBefore(page.fetchedAt())) ? adopted : present;
+			return (local != null && local.fetchedAt().isBefore(page.fetchedAt())) ? promoted : present;
 		});
 		return page;
 	}

@@ -84,13 +84,15 @@ public class LivestreamPages {
 
 	/**
 	 * The cheap path for a request without cache directives: answered from fresh stored
-	 * pages or not at all, synchronously.
+	 * pages or not at all, synchronously. A page the cache's second level holds newer
+	 * than memory's is promoted into memory on the way
+	 * ({@link PageCache#freshOrPromoted}).
 	 */
 	public @Nullable Answer freshFromCache(PageRequest request) {
 		PageKey[] keys = request.coveringPages();
 		List<Part> parts = new ArrayList<>(keys.length);
 		for (PageKey key : keys) {
-			StoredPage page = this.cache.fresh(key);
+			StoredPage page = this.cache.freshOrPromoted(key);
 			if (page == null) {
 				return null;
 			}
@@ -144,7 +146,7 @@ public class LivestreamPages {
 			paid = creditFor(key, acceptable, team);
 		}
 		catch (BudgetExhausted | CreditsStillHeld | SharedStateUnavailable refused) {
-			return StaleOrRefuse.answer(this.cache.stored(key), refused)
+			return StaleOrRefuse.answer(this.cache.storedOrPromoted(key), refused)
 				.thenApply((page) -> new Part(page, Delivery.STALE, 0));
 		}
 		PageCache.Lookup lookup = lookUp(key, acceptable, paid, team);
@@ -158,7 +160,7 @@ public class LivestreamPages {
 
 	/** A stored page past its freshness (not superseded): answered while refetched. */
 	private @Nullable StoredPage staleToRevalidate(PageKey key) {
-		StoredPage stored = this.cache.stored(key);
+		StoredPage stored = this.cache.storedOrPromoted(key);
 		return (stored != null && !this.cache.isFresh(stored) && !stored.superseded()) ? stored : null;
 	}
 
@@ -180,7 +182,7 @@ public class LivestreamPages {
 		}
 		catch (BudgetExhausted | CreditsStillHeld refused) {
 			boolean storedMeanwhile = !this.cache.isLoading(key) && !this.cache.wouldLoad(key, acceptable);
-			boolean joinable = this.cache.stored(key) == null && this.cache.isLoading(key);
+			boolean joinable = this.cache.storedOrPromoted(key) == null && this.cache.isLoading(key);
 			if (storedMeanwhile || joinable) {
 				return PaidFetch.unreserved(this.budget, team);
 			}

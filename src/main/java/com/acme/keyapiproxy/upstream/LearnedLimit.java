@@ -12,7 +12,7 @@ import java.util.Locale;
  * @param loweredTo the rate the proxy dropped to then
  * @param sinceMillis when (epoch milliseconds)
  */
-record LearnedLimit(double refusedAt, double loweredTo, long sinceMillis) {
+public record LearnedLimit(double refusedAt, double loweredTo, long sinceMillis) {
 
 	/**
 	 * Multiplicative decrease: the rate drops to this share of the rate KeyAPI refused.
@@ -62,11 +62,11 @@ record LearnedLimit(double refusedAt, double loweredTo, long sinceMillis) {
 	}
 
 	/** The form kept in Redis: three numbers, readable with {@code redis-cli GET}. */
-	String encoded() {
+	public String encoded() {
 		return String.format(Locale.ROOT, "%s %s %d", this.refusedAt, this.loweredTo, this.sinceMillis);
 	}
 
-	static LearnedLimit decode(String encoded) {
+	public static LearnedLimit decode(String encoded) {
 		String[] parts = encoded.split(" ");
 		return new LearnedLimit(Double.parseDouble(parts[0]), Double.parseDouble(parts[1]), Long.parseLong(parts[2]));
 	}

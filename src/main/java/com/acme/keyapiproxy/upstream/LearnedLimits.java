@@ -6,7 +6,7 @@ import org.jspecify.annotations.Nullable;
  * Where the {@link LearnedLimit} lives: in this process for a single instance, in Redis
  * for every replica in shared mode. Thread-safe.
  */
-interface LearnedLimits {
+public interface LearnedLimits {
 
 	/**
 	 * What is known now, {@code null} when KeyAPI has not refused (or the rate is back at

@@ -14,7 +14,7 @@ import java.time.Duration;
  * (shared mode). Only the slot dispatcher ({@link UpstreamSlots}) takes and releases it,
  * one send at a time per process.
  */
-interface SendGate {
+public interface SendGate {
 
 	/**
 	 * {@link #tryTake} answers this when another replica's send holds the gate, or

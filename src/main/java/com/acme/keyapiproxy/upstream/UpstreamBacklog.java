@@ -7,7 +7,7 @@ package com.acme.keyapiproxy.upstream;
  * miss's wait (and the {@code Retry-After} of an {@code upstream_busy}) counts the whole
  * backlog, not its own line only. A single instance has no other replicas.
  */
-interface UpstreamBacklog {
+public interface UpstreamBacklog {
 
 	UpstreamBacklog NONE = new UpstreamBacklog() {
 

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.acme.keyapiproxy.budget.journal.JournalCreditLedger;
 import com.acme.keyapiproxy.support.MutableClock;
 import com.acme.keyapiproxy.teams.Team;
 import com.acme.keyapiproxy.teams.Teams;

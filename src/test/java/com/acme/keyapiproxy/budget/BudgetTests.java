@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
+import com.acme.keyapiproxy.budget.journal.JournalCreditLedger;
 import com.acme.keyapiproxy.sharedstate.SharedStateUnavailable;
 import com.acme.keyapiproxy.support.Concurrently;
 import com.acme.keyapiproxy.support.Eventually;

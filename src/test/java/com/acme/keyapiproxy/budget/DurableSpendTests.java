@@ -1,10 +1,8 @@
 package com.acme.keyapiproxy.budget;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.YearMonth;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -16,6 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.acme.keyapiproxy.budget.journal.JournalCreditLedger;
 import com.acme.keyapiproxy.support.MutableClock;
 import com.acme.keyapiproxy.teams.Team;
 import com.acme.keyapiproxy.teams.Teams;
@@ -89,31 +88,6 @@ class DurableSpendTests {
 		this.budget.settle(refunded, 0);
 		assertThat(this.ledger.awaited).as("no force for a refund").hasSize(3);
 		assertThat(this.budget.usage(ALPHA).creditsSpent()).isEqualTo(2);
-	}
-
-	@Test
-	void theJournalCompactsAfterItsAppendsSoItNeverGrowsWithoutBound() throws Exception {
-		Path file = this.directory.resolve("compacting").resolve("credits");
-		JournalCreditLedger journal = JournalCreditLedger.open(file);
-		try {
-			YearMonth period = YearMonth.of(2026, 11);
-			for (int i = 0; i < JournalCreditLedger.COMPACT_AFTER - 1; i++) {
-				journal.append("alpha", period, 1);
-			}
-			assertThat(Files.readAllLines(file)).as("not compacted yet").hasSize(JournalCreditLedger.COMPACT_AFTER - 1);
-
-			journal.append("alpha", period, 1);
-
-			assertThat(Files.readAllLines(file)).as("compacted at the %dth append", JournalCreditLedger.COMPACT_AFTER)
-				.hasSize(1);
-			journal.append("beta", period, 1);
-			assertThat(Files.readAllLines(file)).as("appending again after compacting").hasSize(2);
-		}
-		finally {
-			journal.close();
-		}
-		assertThat(JournalCreditLedger.read(file).get(YearMonth.of(2026, 11)))
-			.containsExactlyInAnyOrderEntriesOf(Map.of("alpha", (long) JournalCreditLedger.COMPACT_AFTER, "beta", 1L));
 	}
 
 	private void open() {

@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
 
+import com.acme.keyapiproxy.budget.journal.JournalCreditLedger;
+import com.acme.keyapiproxy.budget.shared.RedisCreditLedger;
 import com.acme.keyapiproxy.sharedstate.SharedStateProperties;
 import com.acme.keyapiproxy.support.RedisConnection;
 

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.acme.keyapiproxy.KeyApiProxyApplication;
+import com.acme.keyapiproxy.budget.journal.JournalCreditLedger;
 import com.acme.keyapiproxy.support.Eventually;
 import com.acme.keyapiproxy.support.KeyApiStandIn;
 import com.acme.keyapiproxy.support.KeyApiStubs;

@@ -31,14 +31,14 @@ class PageCacheTests {
 	void aStoredPageIsFreshForTheTtlThenStaleButKeptThenGone() {
 		load(this.key, "a");
 
-		assertThat(this.cache.fresh(this.key)).isNotNull();
+		assertThat(this.cache.freshOrPromoted(this.key)).isNotNull();
 		this.clock.advance(Duration.ofHours(6).minusSeconds(1));
-		assertThat(this.cache.freshFor(this.cache.stored(this.key))).isEqualTo(Duration.ofSeconds(1));
+		assertThat(this.cache.freshFor(this.cache.storedOrPromoted(this.key))).isEqualTo(Duration.ofSeconds(1));
 		this.clock.advance(Duration.ofSeconds(1));
-		assertThat(this.cache.fresh(this.key)).isNull();
-		assertThat(this.cache.stored(this.key)).as("kept to answer when KeyAPI fails").isNotNull();
+		assertThat(this.cache.freshOrPromoted(this.key)).isNull();
+		assertThat(this.cache.storedOrPromoted(this.key)).as("kept to answer when KeyAPI fails").isNotNull();
 		this.clock.advance(Duration.ofDays(7));
-		assertThat(this.cache.stored(this.key)).isNull();
+		assertThat(this.cache.storedOrPromoted(this.key)).isNull();
 	}
 
 	@Test
@@ -84,7 +84,7 @@ class PageCacheTests {
 
 		assertThat(lookup.origin()).isEqualTo(PageCache.Origin.LOADED);
 		assertThat(handed[0].body()).isEqualTo(bytes("old"));
-		assertThat(this.cache.stored(this.key)).as("the fallback keeps the old page stored").isNotNull();
+		assertThat(this.cache.storedOrPromoted(this.key)).as("the fallback keeps the old page stored").isNotNull();
 	}
 
 	@Test

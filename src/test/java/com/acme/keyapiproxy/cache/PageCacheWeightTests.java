@@ -45,7 +45,7 @@ class PageCacheWeightTests {
 		this.cache.cleanUp();
 
 		long kept = IntStream.range(0, 40)
-			.filter((i) -> this.cache.stored(new PageKey(Integer.toString(i), 1)) != null)
+			.filter((i) -> this.cache.storedOrPromoted(new PageKey(Integer.toString(i), 1)) != null)
 			.count();
 		assertThat(kept).as("pages of 100 kB kept under 1 MB").isBetween(1L, 10L);
 		assertThat(this.cache.weightedBytes()).as("their bytes")

@@ -2,7 +2,6 @@ package com.acme.keyapiproxy.upstream;
 
 import java.lang.reflect.Proxy;
 import java.net.URI;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -55,9 +54,7 @@ class GatedConnectorTests {
 
 	@Test
 	void theRequestIsWrittenOnlyOnceItsSlotIsLetThrough() throws Exception {
-		UpstreamSlots slots = new UpstreamSlots(new LocalSendGate(System::nanoTime),
-				new AdaptiveRate(50, new LocalLearnedLimits(), System::currentTimeMillis), UpstreamBacklog.NONE,
-				Duration.ofSeconds(10), Duration.ofSeconds(10), this.dispatcher, System::nanoTime);
+		UpstreamSlots slots = SlotsBuilder.on(this.dispatcher).build();
 		UpstreamSlots.Slot sending = slots.turn("a", 1, Mono.empty(), SendCheck.NONE)
 			.flatMap((slot) -> slot.letThrough().thenReturn(slot))
 			.toFuture()

@@ -66,9 +66,7 @@ class SharedBacklogCountTests {
 	}
 
 	private UpstreamSlots slots(double qps, Duration maxWait) {
-		return new UpstreamSlots(new LocalSendGate(System::nanoTime),
-				new AdaptiveRate(qps, new LocalLearnedLimits(), System::currentTimeMillis), this.backlog, maxWait,
-				Duration.ofSeconds(10), this.dispatcher, System::nanoTime);
+		return SlotsBuilder.on(this.dispatcher).qps(qps).maxWait(maxWait).backlog(this.backlog).build();
 	}
 
 }

@@ -64,9 +64,7 @@ class UnreachableGateTests {
 
 	@Test
 	void everyAttemptWaitingIsRefusedWithTheReasonAndLeavesTheBacklog() throws Exception {
-		UpstreamSlots slots = new UpstreamSlots(this.gate,
-				new AdaptiveRate(50, new LocalLearnedLimits(), System::currentTimeMillis), this.backlog,
-				Duration.ofSeconds(10), Duration.ofSeconds(10), this.dispatcher, System::nanoTime);
+		UpstreamSlots slots = SlotsBuilder.on(this.dispatcher).gate(this.gate).backlog(this.backlog).build();
 		UpstreamSlots.Slot sending = slots.turn("a", 1, Mono.empty(), SendCheck.NONE)
 			.flatMap((slot) -> slot.letThrough().thenReturn(slot))
 			.toFuture()

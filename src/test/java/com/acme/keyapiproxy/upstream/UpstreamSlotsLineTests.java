@@ -124,9 +124,7 @@ class UpstreamSlotsLineTests {
 	}
 
 	private UpstreamSlots slots(double qps, LongSupplier nanoTime) {
-		return new UpstreamSlots(new LocalSendGate(nanoTime),
-				new AdaptiveRate(qps, new LocalLearnedLimits(), System::currentTimeMillis), UpstreamBacklog.NONE,
-				Duration.ofSeconds(10), Duration.ofSeconds(10), this.dispatcher, nanoTime);
+		return SlotsBuilder.on(this.dispatcher).qps(qps).nanoTime(nanoTime).build();
 	}
 
 }

@@ -259,9 +259,11 @@ class UpstreamSlotsTests {
 				return 1000;
 			}
 		};
-		UpstreamSlots slots = new UpstreamSlots(new LocalSendGate(System::nanoTime),
-				new AdaptiveRate(5, new LocalLearnedLimits(), System::currentTimeMillis), flooded,
-				Duration.ofSeconds(2), Duration.ofSeconds(10), this.dispatcher, System::nanoTime);
+		UpstreamSlots slots = SlotsBuilder.on(this.dispatcher)
+			.qps(5)
+			.maxWait(Duration.ofSeconds(2))
+			.backlog(flooded)
+			.build();
 
 		assertThatExceptionOfType(Exception.class)
 			.isThrownBy(() -> letThrough(slots, "a", 1, Mono.never()).toFuture().join())
@@ -335,9 +337,7 @@ class UpstreamSlotsTests {
 	}
 
 	private UpstreamSlots slots(double qps, Duration maxWait, Duration longestSend) {
-		return new UpstreamSlots(new LocalSendGate(System::nanoTime),
-				new AdaptiveRate(qps, new LocalLearnedLimits(), System::currentTimeMillis), UpstreamBacklog.NONE,
-				maxWait, longestSend, this.dispatcher, System::nanoTime);
+		return SlotsBuilder.on(this.dispatcher).qps(qps).maxWait(maxWait).longestSend(longestSend).build();
 	}
 
 }

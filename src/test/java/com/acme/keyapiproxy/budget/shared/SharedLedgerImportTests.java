@@ -1,4 +1,4 @@
-package com.acme.keyapiproxy.budget;
+package com.acme.keyapiproxy.budget.shared;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +11,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+import com.acme.keyapiproxy.budget.journal.JournalCreditLedger;
 import com.acme.keyapiproxy.support.Eventually;
 import com.acme.keyapiproxy.support.KeyApiStubs;
 import com.acme.keyapiproxy.support.KeyApiWireMock;

@@ -1,4 +1,4 @@
-package com.acme.keyapiproxy.budget;
+package com.acme.keyapiproxy.budget.shared;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +19,11 @@ import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 
+import com.acme.keyapiproxy.budget.CreditLedger;
+import com.acme.keyapiproxy.budget.HoldVerdict;
+import com.acme.keyapiproxy.budget.LedgerChanges;
+import com.acme.keyapiproxy.budget.Limit;
+import com.acme.keyapiproxy.budget.journal.JournalCreditLedger;
 import com.acme.keyapiproxy.sharedstate.RedisGuard;
 import com.acme.keyapiproxy.sharedstate.SharedStateProperties;
 import com.acme.keyapiproxy.sharedstate.SharedStateUnavailable;
@@ -39,7 +44,7 @@ import com.acme.keyapiproxy.sharedstate.SharedStateUnavailable;
  * <p>
  * Thread-safe (Redis does the ordering).
  */
-final class RedisCreditLedger implements CreditLedger {
+public final class RedisCreditLedger implements CreditLedger {
 
 	/** Redis failures named {@code SharedStateUnavailable}; every call is tried. */
 	private static final RedisGuard REDIS = RedisGuard.translatingFailures();
@@ -156,7 +161,11 @@ final class RedisCreditLedger implements CreditLedger {
 	 */
 	private volatile @Nullable ScheduledExecutorService importRetries;
 
-	RedisCreditLedger(StringRedisTemplate redis, SharedStateProperties shared) {
+	/**
+	 * A ledger that imports nothing ({@link #importingOnce} is what a replica starts
+	 * with).
+	 */
+	public RedisCreditLedger(StringRedisTemplate redis, SharedStateProperties shared) {
 		this.redis = redis;
 		this.shared = shared;
 	}
@@ -170,7 +179,7 @@ final class RedisCreditLedger implements CreditLedger {
 	 * @throws IllegalStateException when the file cannot be read (never reset
 	 * automatically)
 	 */
-	static RedisCreditLedger importingOnce(StringRedisTemplate redis, SharedStateProperties shared, Path file) {
+	public static RedisCreditLedger importingOnce(StringRedisTemplate redis, SharedStateProperties shared, Path file) {
 		RedisCreditLedger ledger = new RedisCreditLedger(redis, shared);
 		Map<YearMonth, Map<String, Long>> months = JournalCreditLedger.read(file);
 		if (months.isEmpty()) {

@@ -1,4 +1,4 @@
-package com.acme.keyapiproxy.budget;
+package com.acme.keyapiproxy.budget.shared;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,6 +9,10 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.acme.keyapiproxy.budget.CreditLedger;
+import com.acme.keyapiproxy.budget.HoldVerdict;
+import com.acme.keyapiproxy.budget.Limit;
+import com.acme.keyapiproxy.budget.journal.JournalCreditLedger;
 import com.acme.keyapiproxy.sharedstate.SharedStateProperties;
 import com.acme.keyapiproxy.sharedstate.SharedStateUnavailable;
 import com.acme.keyapiproxy.support.Eventually;
@@ -74,7 +78,7 @@ class RedisCreditLedgerTests {
 	void anEmptyOrMissingLedgerFileImportsNothingAndMarksNothing() {
 		Path missing = this.directory.resolve("never-written");
 		try (CreditLedger ledger = RedisCreditLedger.importingOnce(RedisConnection.template(), this.shared, missing)) {
-			assertThat(ledger.hold("alpha", NOVEMBER, List.of(Limit.ofTeam("alpha", 1))))
+			assertThat(ledger.hold("alpha", NOVEMBER, List.of(new Limit("team", 1, "alpha"))))
 				.isInstanceOf(HoldVerdict.Held.class);
 		}
 		RedisCreditLedger later = new RedisCreditLedger(RedisConnection.template(), this.shared);
@@ -87,7 +91,7 @@ class RedisCreditLedgerTests {
 	void whileRedisIsDownAtStartNoCreditIsHeldUntilTheImportIsDone() {
 		Path file = singleInstanceLedger();
 		SharedRedis redis = SharedRedis.get();
-		List<Limit> alphaOfFive = List.of(Limit.ofTeam("alpha", 5));
+		List<Limit> alphaOfFive = List.of(new Limit("team", 5, "alpha"));
 		redis.stop();
 		CreditLedger ledger;
 		try {

@@ -1,4 +1,4 @@
-package com.acme.keyapiproxy.upstream;
+package com.acme.keyapiproxy.upstream.shared;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;

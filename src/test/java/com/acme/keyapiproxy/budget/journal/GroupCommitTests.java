@@ -1,4 +1,4 @@
-package com.acme.keyapiproxy.budget;
+package com.acme.keyapiproxy.budget.journal;
 
 import java.nio.file.Path;
 import java.time.YearMonth;
@@ -11,6 +11,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import com.acme.keyapiproxy.budget.CreditLedger;
+import com.acme.keyapiproxy.budget.HoldVerdict;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package com.acme.keyapiproxy.upstream;
+package com.acme.keyapiproxy.upstream.shared;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -6,6 +6,8 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 
 import com.acme.keyapiproxy.sharedstate.ConditionalOnSharedMode;
 import com.acme.keyapiproxy.sharedstate.SharedStateProperties;
+import com.acme.keyapiproxy.upstream.KeyApiProperties;
+import com.acme.keyapiproxy.upstream.SharedPacing;
 
 /**
  * In shared mode, KeyAPI's QPS is one send gate and one learned rate in Redis for every

@@ -1,4 +1,4 @@
-package com.acme.keyapiproxy.budget;
+package com.acme.keyapiproxy.budget.journal;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;

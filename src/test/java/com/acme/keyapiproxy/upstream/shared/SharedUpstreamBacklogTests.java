@@ -1,4 +1,4 @@
-package com.acme.keyapiproxy.upstream;
+package com.acme.keyapiproxy.upstream.shared;
 
 import java.time.Duration;
 import java.util.UUID;
@@ -6,6 +6,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import com.acme.keyapiproxy.upstream.UpstreamBacklog;
 import com.acme.keyapiproxy.support.Eventually;
 import com.acme.keyapiproxy.support.RedisConnection;
 import com.acme.keyapiproxy.support.SharedModeTest;

@@ -1,9 +1,11 @@
-package com.acme.keyapiproxy.upstream;
+package com.acme.keyapiproxy.upstream.shared;
 
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
+import com.acme.keyapiproxy.upstream.LearnedLimit;
+import com.acme.keyapiproxy.upstream.LearnedLimits;
 import com.acme.keyapiproxy.support.RedisConnection;
 import com.acme.keyapiproxy.support.SharedModeTest;
 
@@ -30,7 +32,7 @@ class SharedLearnedLimitsTests {
 
 	@Test
 	void whatOneReplicaLearnedEveryReplicaReads() {
-		LearnedLimit refused = LearnedLimit.refused(4.25, 5, 1_000);
+		LearnedLimit refused = new LearnedLimit(4.25, 4.25, 1_000);
 
 		assertThat(this.one.replace(null, refused)).isTrue();
 
@@ -39,8 +41,8 @@ class SharedLearnedLimitsTests {
 
 	@Test
 	void aReplaceFromAStaleReadingLosesAndChangesNothing() {
-		LearnedLimit first = LearnedLimit.refused(4.25, 5, 1_000);
-		LearnedLimit second = LearnedLimit.refused(3.5, 5, 2_000);
+		LearnedLimit first = new LearnedLimit(4.25, 4.25, 1_000);
+		LearnedLimit second = new LearnedLimit(3.5, 3.5, 2_000);
 		this.one.replace(null, first);
 
 		assertThat(this.other.replace(null, second)).as("read before the first was stored").isFalse();
@@ -51,7 +53,7 @@ class SharedLearnedLimitsTests {
 
 	@Test
 	void aLimitClimbedBackIsForgotten() {
-		LearnedLimit refused = LearnedLimit.refused(4.25, 5, 1_000);
+		LearnedLimit refused = new LearnedLimit(4.25, 4.25, 1_000);
 		this.one.replace(null, refused);
 
 		assertThat(this.other.replace(refused, null)).isTrue();

@@ -1,4 +1,4 @@
-package com.acme.keyapiproxy.upstream;
+package com.acme.keyapiproxy.upstream.shared;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
+import com.acme.keyapiproxy.upstream.SendGate;
 import com.acme.keyapiproxy.support.Concurrently;
 import com.acme.keyapiproxy.support.Eventually;
 import com.acme.keyapiproxy.support.RedisConnection;

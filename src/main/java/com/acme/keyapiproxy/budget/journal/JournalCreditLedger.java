@@ -1,4 +1,4 @@
-package com.acme.keyapiproxy.budget;
+package com.acme.keyapiproxy.budget.journal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,6 +25,12 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.acme.keyapiproxy.budget.CreditLedger;
+import com.acme.keyapiproxy.budget.HoldVerdict;
+import com.acme.keyapiproxy.budget.LedgerChanges;
+import com.acme.keyapiproxy.budget.Limit;
+import com.acme.keyapiproxy.budget.Standing;
+
 /**
  * The single-instance ledger: an append-only journal of text lines
  * {@code <yyyy-MM> <team> <±credits> <crc32>}, compacted to one line per team and month
@@ -49,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * Thread-safe: appends and reads hold a private lock; forcing to disk happens outside
  * that lock, one force at a time, covering every append before it (group commit).
  */
-final class JournalCreditLedger implements CreditLedger {
+public final class JournalCreditLedger implements CreditLedger {
 
 	static final int COMPACT_AFTER = 10_000;
 
@@ -106,7 +112,7 @@ final class JournalCreditLedger implements CreditLedger {
 		this.force = force;
 	}
 
-	static JournalCreditLedger open(Path file) {
+	public static JournalCreditLedger open(Path file) {
 		return open(file, (channel) -> channel.force(false));
 	}
 
@@ -124,7 +130,7 @@ final class JournalCreditLedger implements CreditLedger {
 	 * What a ledger file holds, every month and team, read without changing the file (for
 	 * the import into shared mode). Empty when there is no file.
 	 */
-	static Map<YearMonth, Map<String, Long>> read(Path file) {
+	public static Map<YearMonth, Map<String, Long>> read(Path file) {
 		JournalCreditLedger ledger = new JournalCreditLedger(file.toAbsolutePath().normalize(), (channel) -> {
 			throw new IllegalStateException("A ledger made by read() is never written");
 		});

@@ -1,4 +1,4 @@
-package com.acme.keyapiproxy.upstream;
+package com.acme.keyapiproxy.upstream.shared;
 
 import java.time.Duration;
 import java.util.List;
@@ -10,6 +10,7 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 
 import com.acme.keyapiproxy.sharedstate.RedisGuard;
+import com.acme.keyapiproxy.upstream.SendGate;
 
 /**
  * Every replica's {@link SendGate}: one Redis hash, changed only by the scripts below,

@@ -1,4 +1,4 @@
-package com.acme.keyapiproxy.budget;
+package com.acme.keyapiproxy.budget.journal;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.YearMonth;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,6 +78,31 @@ class JournalCreditLedgerTests {
 		assertThatIllegalStateException().isThrownBy(() -> JournalCreditLedger.open(file))
 			.withMessageContaining("cannot be read")
 			.withMessageContaining(file.toString());
+	}
+
+	@Test
+	void theJournalCompactsAfterItsAppendsSoItNeverGrowsWithoutBound() throws Exception {
+		Path file = this.directory.resolve("compacting").resolve("credits");
+		JournalCreditLedger journal = JournalCreditLedger.open(file);
+		try {
+			YearMonth period = YearMonth.of(2026, 11);
+			for (int i = 0; i < JournalCreditLedger.COMPACT_AFTER - 1; i++) {
+				journal.append("alpha", period, 1);
+			}
+			assertThat(Files.readAllLines(file)).as("not compacted yet").hasSize(JournalCreditLedger.COMPACT_AFTER - 1);
+
+			journal.append("alpha", period, 1);
+
+			assertThat(Files.readAllLines(file)).as("compacted at the %dth append", JournalCreditLedger.COMPACT_AFTER)
+				.hasSize(1);
+			journal.append("beta", period, 1);
+			assertThat(Files.readAllLines(file)).as("appending again after compacting").hasSize(2);
+		}
+		finally {
+			journal.close();
+		}
+		assertThat(JournalCreditLedger.read(file).get(YearMonth.of(2026, 11)))
+			.containsExactlyInAnyOrderEntriesOf(Map.of("alpha", (long) JournalCreditLedger.COMPACT_AFTER, "beta", 1L));
 	}
 
 }

@@ -1,4 +1,4 @@
-package com.acme.keyapiproxy.upstream;
+package com.acme.keyapiproxy.upstream.shared;
 
 import java.util.List;
 import java.util.Objects;
@@ -9,6 +9,8 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 
 import com.acme.keyapiproxy.sharedstate.RedisGuard;
+import com.acme.keyapiproxy.upstream.LearnedLimit;
+import com.acme.keyapiproxy.upstream.LearnedLimits;
 
 /**
  * Every replica's {@link LearnedLimits}: one Redis string, replaced by compare-and-set.

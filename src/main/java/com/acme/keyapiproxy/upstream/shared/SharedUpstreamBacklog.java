@@ -1,4 +1,4 @@
-package com.acme.keyapiproxy.upstream;
+package com.acme.keyapiproxy.upstream.shared;
 
 import java.time.Duration;
 import java.util.List;
@@ -15,6 +15,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 
+import com.acme.keyapiproxy.upstream.SharedPacing;
+
 /**
  * Every replica's attempts in line, in two Redis hashes (replica → count, replica → when
  * last heard of, by Redis's clock). A replica adds its new attempt and learns the others'
@@ -26,7 +28,7 @@ import org.springframework.data.redis.core.script.RedisScript;
  * Thread-safe. When Redis cannot be reached, the others' last known count stands (the
  * send gate refuses those misses anyway).
  */
-final class SharedUpstreamBacklog implements UpstreamBacklog, AutoCloseable {
+final class SharedUpstreamBacklog implements SharedPacing.Backlog {
 
 	static final Duration EVERY = Duration.ofMillis(200);
 
@@ -93,7 +95,8 @@ final class SharedUpstreamBacklog implements UpstreamBacklog, AutoCloseable {
 	 * Starts writing this replica's exact count, as {@code mine} tells it, every
 	 * {@link #EVERY}.
 	 */
-	void publish(IntSupplier mine) {
+	@Override
+	public void publish(IntSupplier mine) {
 		this.updates.scheduleWithFixedDelay(() -> exchange("=", Integer.toString(mine.getAsInt())), 0, EVERY.toMillis(),
 				TimeUnit.MILLISECONDS);
 	}
