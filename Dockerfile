@@ -24,6 +24,10 @@ COPY --from=layers /build/extracted/dependencies/ ./
 COPY --from=layers /build/extracted/spring-boot-loader/ ./
 COPY --from=layers /build/extracted/snapshot-dependencies/ ./
 COPY --from=layers /build/extracted/application/ ./
+# SQLite's native library (the page cache on disk), for this machine's architecture: loaded from here, not unpacked
+# into /tmp at every start (a tmpfs there may be mounted noexec).
+COPY target/sqlite-native/org/sqlite/native/Linux/ native/
+RUN ln -s "/app/native/$(uname -m)" /app/native/this-machine
 
 # CDS: start the application up to the refresh of its context (KeyAPI is never called at start) and archive the
 # classes it loaded; the start then takes about half as long. The key here is a placeholder for this step only.
@@ -33,6 +37,7 @@ COPY --from=layers /build/extracted/application/ ./
 RUN mkdir /tmp/cds-training \
  && KEYAPI_API_KEY=cds-training-placeholder PROXY_BUDGET_FILE=/tmp/cds-training/credits \
     java --enable-native-access=ALL-UNNAMED -XX:+UseCompressedOops -XX:-UsePerfData -Xlog:cds=off \
+         -Dorg.sqlite.lib.path=/app/native/this-machine -Dorg.sqlite.lib.name=libsqlitejdbc.so \
          -Djava.io.tmpdir=/tmp/cds-training -XX:ArchiveClassesAtExit=keyapi-proxy.jsa \
          -Dspring.context.exit=onRefresh -jar keyapi-proxy.jar \
  && rm -rf /tmp/cds-training
@@ -49,4 +54,6 @@ HEALTHCHECK --interval=5s --timeout=3s --retries=6 \
 # requests finish. The heap follows the container's memory limit. Netty wants native access on Java 25; the JDK's
 # own base archive was dumped without that flag, which CDS reports (harmlessly) at every start: -Xlog:cds=off.
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75.0", "-XX:+UseCompressedOops", "-XX:SharedArchiveFile=keyapi-proxy.jsa", \
-            "-Xshare:auto", "-Xlog:cds=off", "--enable-native-access=ALL-UNNAMED", "-jar", "keyapi-proxy.jar"]
+            "-Xshare:auto", "-Xlog:cds=off", "--enable-native-access=ALL-UNNAMED", \
+            "-Dorg.sqlite.lib.path=/app/native/this-machine", "-Dorg.sqlite.lib.name=libsqlitejdbc.so", \
+            "-jar", "keyapi-proxy.jar"]

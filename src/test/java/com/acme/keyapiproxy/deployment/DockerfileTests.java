@@ -83,9 +83,9 @@ class DockerfileTests {
 	}
 
 	@Test
-	void theBuildContextIsTheJarAloneAndShutdownIsGraceful() throws IOException {
+	void theBuildContextIsTheJarAndSqlitesNativeLibraryAloneAndShutdownIsGraceful() throws IOException {
 		assertThat(read(".dockerignore")).filteredOn((line) -> !line.startsWith("#"))
-			.containsExactly("*", "!target/keyapi-proxy.jar");
+			.containsExactly("*", "!target/keyapi-proxy.jar", "!target/sqlite-native/");
 		assertThat(Files.readString(Path.of("src/main/resources/application.yaml"))).contains("shutdown: graceful");
 	}
 
