@@ -280,7 +280,7 @@ class HelmChartTests {
 			.containsExactlyInAnyOrder("KeyApiOrganisationBudget80", "KeyApiOrganisationBudget95", "KeyApiTeamBudget80",
 					"KeyApiTeamBudget95", "KeyApiTeamBudgetExhausted", "KeyApiUpstreamErrorRatioHigh",
 					"KeyApiCircuitBreakerOpen", "KeyApiQuotaExhausted", "KeyApiRateLimitRefusals",
-					"KeyApiCacheHitRatioCollapsed");
+					"KeyApiCacheHitRatioCollapsed", "KeyApiCacheDiskFailing");
 		assertThat(promtool("check", "rules", rulesFile(rule).toString())).contains("SUCCESS");
 	}
 
