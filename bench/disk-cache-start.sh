@@ -31,10 +31,11 @@ bench=(java -cp "target/test-classes:target/classes:$(cat target/bench-classpath
 echo "proxy on: $("$java" -version 2>&1 | head -1); JAVA_OPTS: ${JAVA_OPTS:-none}; $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); load: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 now_ms() { date +%s%3N; }
+# Below Linux's ephemeral range (32768–60999), where other processes' random ports come from.
 free_port() {
   local port
   while :; do
-    port=$(( 20000 + RANDOM % 30000 ))
+    port=$(( 10000 + RANDOM % 20000 ))
     ss -Htln "sport = :$port" | grep -q . || { echo "$port"; return; }
   done
 }
@@ -50,16 +51,22 @@ declare -A readies lookups
 for run in $(seq 1 "$runs"); do
   for size in $sizes; do
     dir="$work/$size"
-    port=$(free_port) management=$(free_port)
-    while [ "$management" = "$port" ]; do management=$(free_port); done
-    started=$(now_ms)
-    KEYAPI_API_KEY=sk_live_disk_bench_placeholder KEYAPI_BASE_URL=http://127.0.0.1:9 PROXY_BUDGET_FILE="$dir/credits" \
-      SERVER_PORT=$port MANAGEMENT_SERVER_PORT=$management \
-      "$java" ${JAVA_OPTS:-} -jar target/keyapi-proxy.jar --logging.level.root=WARN >"$dir/proxy-$run.log" 2>&1 &
-    pid=$!
-    until curl -sf -o /dev/null "http://127.0.0.1:$management/actuator/health/readiness"; do
-      kill -0 "$pid" 2>/dev/null || { cat "$dir/proxy-$run.log" >&2; echo "the proxy exited before it was ready" >&2; exit 1; }
-      sleep 0.02
+    for attempt in 1 2 3; do
+      port=$(free_port) management=$(free_port)
+      while [ "$management" = "$port" ]; do management=$(free_port); done
+      started=$(now_ms)
+      KEYAPI_API_KEY=sk_live_disk_bench_placeholder KEYAPI_BASE_URL=http://127.0.0.1:9 PROXY_BUDGET_FILE="$dir/credits" \
+        SERVER_PORT=$port MANAGEMENT_SERVER_PORT=$management \
+        "$java" ${JAVA_OPTS:-} -jar target/keyapi-proxy.jar --logging.level.root=WARN >"$dir/proxy-$run.log" 2>&1 &
+      pid=$!
+      until curl -sf -o /dev/null "http://127.0.0.1:$management/actuator/health/readiness"; do
+        kill -0 "$pid" 2>/dev/null && { sleep 0.02; continue; }
+        wait "$pid" 2>/dev/null || true; pid=
+        # Another process took a port between the check and the start: again, on others.
+        grep -q 'was already in use' "$dir/proxy-$run.log" && [ "$attempt" -lt 3 ] && continue 2
+        cat "$dir/proxy-$run.log" >&2; echo "the proxy exited before it was ready" >&2; exit 1
+      done
+      break
     done
     readies[$size]+="$(( $(now_ms) - started )) "
     if [ "$size" -gt 0 ]; then
