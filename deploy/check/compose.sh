@@ -50,6 +50,9 @@ check_compose_stack() {
   expect "a first request through the published port is a miss" \
     contains "$(http_get http://127.0.0.1:8080/influencers/7288986759428588590/livestreams)" "fwd=miss; stored"
   expect "and is charged in the ledger on the /data volume" contains "$(curl -sS http://127.0.0.1:8080/usage)" '"credits_spent":1'
+  MANAGEMENT=http://127.0.0.1:8081
+  wait_until 10 "the page is kept on disk (keyapi_proxy_cache_disk_entries 1)" pages_on_disk 1
+  expect "in /data/pages, on the ledger's volume" docker exec "$(container proxy)" test -s /data/pages/pages.db
   expect "the management port refuses every team's spend without the operator's token" \
     test "$(http_status http://127.0.0.1:8081/actuator/credits)" = 401
   expect "and shows it with the token" \

@@ -38,11 +38,12 @@ start_vendor_stand_in() {
 published() { echo "http://$(docker port "$1" "$2/tcp" | head -n 1)"; }
 
 # run_proxy name [docker run options...]: starts the image as README.md runs it; sets STARTED (ms), API, MANAGEMENT.
-# Every run logs which classes came from where, and the heap the JVM chose, to /tmp (a tmpfs).
+# Every run logs which classes came from where, and the heap the JVM chose, to /tmp (a tmpfs; exec, as SQLite's
+# native library is loaded from there: Docker mounts a tmpfs noexec unless told).
 run_proxy() {
   local name=$1; shift
   STARTED=$(now_ms)
-  docker run -d --name "$name" --network "$NETWORK" --read-only --tmpfs /tmp -p 127.0.0.1::8080 -p 127.0.0.1::8081 \
+  docker run -d --name "$name" --network "$NETWORK" --read-only --tmpfs /tmp:exec -p 127.0.0.1::8080 -p 127.0.0.1::8081 \
     -e KEYAPI_BASE_URL=http://keyapi:8080 -e KEYAPI_API_KEY=sk_test_image_check_not_a_real_key \
     -e JAVA_TOOL_OPTIONS="-Xlog:class+load=info:file=/tmp/class-load.log -Xlog:gc+init=info:file=/tmp/gc-init.log ${EXTRA_JAVA_OPTIONS:-}" \
     "$@" "$IMAGE" >/dev/null
@@ -88,13 +89,26 @@ check_runs() {
   usage=$(curl -sS "$API/usage")
   expect "the miss was charged: one credit spent" contains "$usage" '"credits_spent":1'
   expect "the ledger is written to the /data volume" docker exec proxy test -s /data/credits
+  expect "the cached pages are kept on the /data volume too" docker exec proxy test -s /data/pages/pages.db
+  wait_until 10 "the page is on disk (keyapi_proxy_cache_disk_entries 1)" pages_on_disk 1
+  expect "the page cache on disk opened (SQLite's native library loads from /tmp)" \
+    eval '! docker logs proxy 2>&1 | grep -q "Cannot keep cached pages on disk"'
 
   check_graceful_stop proxy
 
+  # A restart costs nothing: the new container answers both pages from /data/pages, the one stored before and the one
+  # answered while docker stop came, without asking KeyAPI (its stand-in would take 3 s for user 42) or charging.
   run_proxy again -v keyapi-ledger:/data
   ready_ms again >/dev/null
   expect "a new container on the same volume still counts both credits" \
     contains "$(curl -sS "$API/usage")" '"credits_spent":2'
+  expect "it answers the page the first container stored from disk: a hit" \
+    contains "$(http_get "$API/influencers/7288986759428588590/livestreams")" "Cache-Status: keyapi-proxy; hit"
+  expect "and the page answered during the graceful shutdown: a hit" \
+    contains "$(http_get "$API/influencers/42/livestreams")" "Cache-Status: keyapi-proxy; hit"
+  expect "KeyAPI was asked for each page once, by the first container only" \
+    eval '[ "$(vendor_count 7288986759428588590)" = 1 ] && [ "$(vendor_count 42)" = 1 ]'
+  expect "and no credit was spent after the restart" contains "$(curl -sS "$API/usage")" '"credits_spent":2'
   remove again
 
   check_start "512 MB memory limit" limited --memory 512m
@@ -125,6 +139,17 @@ check_graceful_stop() {
     test "$(docker inspect -f '{{.State.ExitCode}}' "$name")" = 143
   expect "the log says the graceful shutdown completed" contains "$(docker logs "$name" 2>&1)" "Graceful shutdown complete"
   remove "$name"
+}
+
+# pages_on_disk n: the proxy last published at $MANAGEMENT reports n pages kept on disk (counted every second).
+pages_on_disk() {
+  curl -sS "$MANAGEMENT/actuator/prometheus" | grep -qE "^keyapi_proxy_cache_disk_entries $1(\.0)?$"
+}
+
+# How many requests KeyAPI's stand-in received for a user id.
+vendor_count() {
+  curl -sS -X POST "$VENDOR/__admin/requests/count" -H 'Content-Type: application/json' \
+    -d '{"urlPath": "'"$LIVESTREAMS"'", "queryParameters": {"user_id": {"equalTo": "'"$1"'"}}}' | grep -oE '[0-9]+'
 }
 
 vendor_received() {

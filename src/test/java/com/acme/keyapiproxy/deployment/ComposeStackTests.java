@@ -44,8 +44,12 @@ class ComposeStackTests {
 		Map<String, Object> environment = cast(at(services, "proxy", "environment"));
 		assertThat(environment).containsEntry("KEYAPI_BASE_URL", "http://keyapi:8080")
 			.doesNotContainKey("SPRING_DATA_REDIS_URL");
-		assertThat(at(services, "proxy", "volumes")).as("the single instance's file ledger")
+		assertThat(at(services, "proxy", "volumes")).as("the single instance's file ledger and pages on disk")
 			.isEqualTo(List.of("ledger:/data"));
+		assertThat(environment).as("the pages go beside the image's ledger, /data/credits: on the volume")
+			.doesNotContainKeys("PROXY_BUDGET_FILE", "PROXY_CACHE_DISK_PATH", "PROXY_CACHE_DISK_ENABLED");
+		assertThat(at(services, "proxy", "tmpfs")).as("SQLite's native library is loaded from /tmp: exec")
+			.isEqualTo(List.of("/tmp:exec"));
 	}
 
 	@Test

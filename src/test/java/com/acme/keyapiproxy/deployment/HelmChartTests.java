@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -21,6 +23,8 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.Yaml;
+
+import org.springframework.util.unit.DataSize;
 
 import static com.acme.keyapiproxy.deployment.HelmChart.at;
 import static com.acme.keyapiproxy.deployment.HelmChart.cast;
@@ -95,6 +99,38 @@ class HelmChartTests {
 		assertThat(at(only(manifests, "Deployment"), "spec", "template", "spec", "volumes", 1, "persistentVolumeClaim",
 				"claimName"))
 			.isEqualTo("ledger-claim");
+	}
+
+	@Test
+	void byDefaultTheClaimHoldsTheLedgerAndThePagesOnDiskAndIsSizedForBoth() {
+		List<Map<String, Object>> manifests = render(Map.of());
+		Map<String, Object> config = applicationYaml(manifests);
+		Map<String, Object> container = cast(
+				at(only(manifests, "Deployment"), "spec", "template", "spec", "containers", 0));
+
+		assertThat(at(config, "proxy", "cache", "disk"))
+			.isEqualTo(Map.of("enabled", true, "path", "/data/pages", "max-size", "2GB"));
+		assertThat(at(config, "proxy", "budget", "file")).isEqualTo("/data/credits");
+		assertThat(named(cast(container.get("volumeMounts")), "ledger")).containsEntry("mountPath", "/data");
+		String claimed = (String) at(only(manifests, "PersistentVolumeClaim"), "spec", "resources", "requests",
+				"storage");
+		long pages = DataSize.parse((String) at(config, "proxy", "cache", "disk", "max-size")).toBytes();
+		// What the store may write before it drops old pages (DiskWriter), and room for
+		// its write-ahead log and the ledger.
+		long headroom = Math.max(pages / 10, 16L << 20) + (64L << 20);
+		assertThat(kubernetesBytes(claimed)).as("the claim (%s) holds the pages' bound and headroom", claimed)
+			.isGreaterThanOrEqualTo(pages + headroom);
+	}
+
+	@Test
+	void thePagesOnDiskAreBoundedOrTurnedOffByTheValuesAndTheClaimSizedByThem() {
+		List<Map<String, Object>> larger = render(Map.of("cache.disk.maxSize", "10GB", "persistence.size", "12Gi"));
+		Map<String, Object> off = applicationYaml(render(Map.of("cache.disk.enabled", false)));
+
+		assertThat(at(applicationYaml(larger), "proxy", "cache", "disk", "max-size")).isEqualTo("10GB");
+		assertThat(at(only(larger, "PersistentVolumeClaim"), "spec", "resources", "requests", "storage"))
+			.isEqualTo("12Gi");
+		assertThat(at(off, "proxy", "cache", "disk", "enabled")).isEqualTo(false);
 	}
 
 	@Test
@@ -244,7 +280,7 @@ class HelmChartTests {
 			.containsExactlyInAnyOrder("KeyApiOrganisationBudget80", "KeyApiOrganisationBudget95", "KeyApiTeamBudget80",
 					"KeyApiTeamBudget95", "KeyApiTeamBudgetExhausted", "KeyApiUpstreamErrorRatioHigh",
 					"KeyApiCircuitBreakerOpen", "KeyApiQuotaExhausted", "KeyApiRateLimitRefusals",
-					"KeyApiCacheHitRatioCollapsed");
+					"KeyApiCacheHitRatioCollapsed", "KeyApiCacheDiskFailing");
 		assertThat(promtool("check", "rules", rulesFile(rule).toString())).contains("SUCCESS");
 	}
 
@@ -287,6 +323,18 @@ class HelmChartTests {
 			assertThat(sections).as("%s's runbook", alert.get("alert"))
 				.contains((String) at(alert, "annotations", "runbook"));
 		}
+	}
+
+	private static Map<String, Object> applicationYaml(List<Map<String, Object>> manifests) {
+		return new Yaml().load((String) at(only(manifests, "ConfigMap"), "data", "application.yaml"));
+	}
+
+	/** A Kubernetes quantity of bytes in binary units ({@code 3Gi}, {@code 512Mi}). */
+	private static long kubernetesBytes(String quantity) {
+		Matcher matcher = Pattern.compile("(\\d+)(Ki|Mi|Gi|Ti)").matcher(quantity);
+		assertThat(matcher.matches()).as("%s in Ki, Mi, Gi or Ti", quantity).isTrue();
+		int shift = 10 * (List.of("Ki", "Mi", "Gi", "Ti").indexOf(matcher.group(2)) + 1);
+		return Long.parseLong(matcher.group(1)) << shift;
 	}
 
 	private static List<Object> envNames(Map<String, Object> container) {

@@ -3,6 +3,7 @@ package com.acme.keyapiproxy.observability;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.test.context.TestPropertySource;
 
+import com.acme.keyapiproxy.support.Eventually;
 import com.acme.keyapiproxy.support.KeyApiStubs;
 import com.acme.keyapiproxy.support.ProxyIntegrationTest;
 
@@ -65,6 +67,30 @@ class MetricsExpositionTests extends ProxyIntegrationTest {
 	}
 
 	@Test
+	void aSingleInstancesPagesOnDiskAreExportedWithHelpTextAndCountThePagesWritten() {
+		keyApi.stubFor(livestreams("9003").willReturn(KeyApiStubs.itemsOfSize(2)));
+		double entries = this.proxy.metric("keyapi_proxy_cache_disk_entries", "");
+
+		this.proxy.get("/influencers/9003/livestreams", ALPHA);
+
+		Eventually.until("the page is counted on disk", Duration.ofSeconds(5),
+				() -> this.proxy.metric("keyapi_proxy_cache_disk_entries", "") > entries);
+		assertThat(this.proxy.metric("keyapi_proxy_cache_disk_bytes", "")).isPositive();
+		String scrape = this.proxy.management("/actuator/prometheus").body();
+		assertThat(scrape).contains("# HELP keyapi_proxy_cache_disk_bytes ",
+				"# TYPE keyapi_proxy_cache_disk_bytes gauge", "# HELP keyapi_proxy_cache_disk_entries ",
+				"# TYPE keyapi_proxy_cache_disk_entries gauge", "# HELP keyapi_proxy_cache_disk_failures_total ",
+				"# TYPE keyapi_proxy_cache_disk_failures_total counter");
+		for (String operation : new String[] { "open", "write", "read", "damaged" }) {
+			assertThat(scrape)
+				.as("the %s failures, exported at 0 from the start, so an alert sees the first", operation)
+				.containsPattern(
+						"(?m)^keyapi_proxy_cache_disk_failures_total\\{[^}]*operation=\"" + operation + "\"[^}]*\\} ");
+		}
+		assertThat(this.proxy.metric("keyapi_proxy_cache_disk_failures_total", "operation=\"open\"")).isZero();
+	}
+
+	@Test
 	void everyUpstreamStatusAnAlertReadsIsExportedBeforeKeyApiFirstAnswersIt() {
 		String scrape = this.proxy.management("/actuator/prometheus").body();
 
@@ -97,7 +123,8 @@ class MetricsExpositionTests extends ProxyIntegrationTest {
 		String verdict = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 		assertThat(check.waitFor(30, TimeUnit.SECONDS)).isTrue();
 
-		assertThat(ours).contains("# HELP keyapi_proxy_upstream_requests_total ", "# HELP keyapi_proxy_credits_limit ");
+		assertThat(ours).contains("# HELP keyapi_proxy_upstream_requests_total ", "# HELP keyapi_proxy_credits_limit ",
+				"# HELP keyapi_proxy_cache_disk_bytes ", "# HELP keyapi_proxy_cache_disk_failures_total ");
 		assertThat(verdict).as("promtool says").isEmpty();
 		assertThat(check.exitValue()).isZero();
 	}
