@@ -1,6 +1,6 @@
 # keyapi-proxy's image. Build the jar first, then the image:
 #   mvn -B package -DskipTests && docker build -t keyapi-proxy:0.1.0 .
-# Run: docker run --read-only --tmpfs /tmp:exec -e KEYAPI_API_KEY="$KEY" -p 8080:8080 -p 8081:8081 \
+# Run: docker run --read-only --tmpfs /tmp -e KEYAPI_API_KEY="$KEY" -p 8080:8080 -p 8081:8081 \
 #        -v keyapi-ledger:/data keyapi-proxy:0.1.0
 # No key or secret is baked in: KEYAPI_API_KEY comes from the environment at run time.
 # deploy/image-check.sh builds and runs it exactly so (CI does, on every change).

@@ -38,12 +38,12 @@ start_vendor_stand_in() {
 published() { echo "http://$(docker port "$1" "$2/tcp" | head -n 1)"; }
 
 # run_proxy name [docker run options...]: starts the image as README.md runs it; sets STARTED (ms), API, MANAGEMENT.
-# Every run logs which classes came from where, and the heap the JVM chose, to /tmp (a tmpfs; exec, as SQLite's
-# native library is loaded from there: Docker mounts a tmpfs noexec unless told).
+# Every run logs which classes came from where, and the heap the JVM chose, to /tmp (a tmpfs, noexec as Docker mounts
+# it: the pages on disk must work so, SQLite's native library being loaded from the image's /app/native).
 run_proxy() {
   local name=$1; shift
   STARTED=$(now_ms)
-  docker run -d --name "$name" --network "$NETWORK" --read-only --tmpfs /tmp:exec -p 127.0.0.1::8080 -p 127.0.0.1::8081 \
+  docker run -d --name "$name" --network "$NETWORK" --read-only --tmpfs /tmp -p 127.0.0.1::8080 -p 127.0.0.1::8081 \
     -e KEYAPI_BASE_URL=http://keyapi:8080 -e KEYAPI_API_KEY=sk_test_image_check_not_a_real_key \
     -e JAVA_TOOL_OPTIONS="-Xlog:class+load=info:file=/tmp/class-load.log -Xlog:gc+init=info:file=/tmp/gc-init.log ${EXTRA_JAVA_OPTIONS:-}" \
     "$@" "$IMAGE" >/dev/null
@@ -91,7 +91,7 @@ check_runs() {
   expect "the ledger is written to the /data volume" docker exec proxy test -s /data/credits
   expect "the cached pages are kept on the /data volume too" docker exec proxy test -s /data/pages/pages.db
   wait_until 10 "the page is on disk (keyapi_proxy_cache_disk_entries 1)" pages_on_disk 1
-  expect "the page cache on disk opened (SQLite's native library loads from /tmp)" \
+  expect "the page cache on disk opened under a noexec /tmp (SQLite's native library loads from /app/native)" \
     eval '! docker logs proxy 2>&1 | grep -q "Cannot keep cached pages on disk"'
 
   check_graceful_stop proxy
