@@ -86,8 +86,8 @@ class PageCacheLevelsTests {
 	}
 
 	/**
-	 * Holds what the test puts in it; runs every load here, as a single instance's level
-	 * does.
+	 * Holds what the test puts in it and records what it is asked; otherwise it is no
+	 * level at all (loads run here, uncontested).
 	 */
 	private static final class RecordingLevel implements SecondLevel {
 
@@ -97,6 +97,8 @@ class PageCacheLevelsTests {
 
 		private final List<String> purges = new CopyOnWriteArrayList<>();
 
+		private final SecondLevel none = new NoSecondLevel();
+
 		@Override
 		public @Nullable StoredPage find(PageKey key) {
 			this.finds.incrementAndGet();
@@ -105,13 +107,12 @@ class PageCacheLevelsTests {
 
 		@Override
 		public boolean isBeingFetched(PageKey key) {
-			return false;
+			return this.none.isBeingFetched(key);
 		}
 
 		@Override
 		public PageCache.Origin fetch(PageLoad load) {
-			load.runLoader(FetchClaim.UNCONTESTED, load.into());
-			return PageCache.Origin.LOADED;
+			return this.none.fetch(load);
 		}
 
 		@Override
@@ -130,6 +131,7 @@ class PageCacheLevelsTests {
 
 		@Override
 		public void onInvalidation(Consumer<Invalidation> apply) {
+			this.none.onInvalidation(apply);
 		}
 
 	}

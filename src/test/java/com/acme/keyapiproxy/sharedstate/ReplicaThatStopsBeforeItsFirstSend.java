@@ -15,12 +15,11 @@ import com.acme.keyapiproxy.KeyApiProxyApplication;
 import com.acme.keyapiproxy.support.KeyApiStubs;
 
 /**
- * The proxy, run in a JVM of its own
- * ({@link com.acme.keyapiproxy.support.ReplicaProcess}), that stops itself whole
- * ({@code SIGSTOP}) the first time it is about to send KeyAPI a request: after it took
- * the page's lease, reserved and spent the credit and had its turn in line, before its
- * request reaches the send gate — as a long GC pause or a frozen VM would stop it there.
- * {@code SIGCONT} lets it go on from there.
+ * The proxy, run in a JVM of its own ({@link com.acme.keyapiproxy.support.ProxyProcess}),
+ * that stops itself whole ({@code SIGSTOP}) the first time it is about to send KeyAPI a
+ * request: after it took the page's lease, reserved and spent the credit and had its turn
+ * in line, before its request reaches the send gate — as a long GC pause or a frozen VM
+ * would stop it there. {@code SIGCONT} lets it go on from there.
  * <p>
  * The hook is a WebClient filter, added through Boot's {@link WebClientCustomizer} to the
  * builder KeyAPI's client is made with: nothing in the proxy knows of it.

@@ -14,7 +14,7 @@ import com.acme.keyapiproxy.support.Eventually;
 import com.acme.keyapiproxy.support.KeyApiStubs;
 import com.acme.keyapiproxy.support.KeyApiWireMock;
 import com.acme.keyapiproxy.support.ProxyReplicas;
-import com.acme.keyapiproxy.support.ReplicaProcess;
+import com.acme.keyapiproxy.support.ProxyProcess;
 import com.acme.keyapiproxy.support.SharedModeTest;
 import com.acme.keyapiproxy.support.SharedRedis;
 
@@ -40,7 +40,7 @@ class StoppedReplicaTests {
 
 	@Test
 	void aReplicaStoppedPastItsLeaseDoesNotSendThePageAnotherReplicaTookOverAndNobodyPaysTwice() throws Exception {
-		Assumptions.assumeTrue(ReplicaProcess.supported(),
+		Assumptions.assumeTrue(ProxyProcess.canBeStoppedWhole(),
 				"stopping a replica needs Linux's /proc and kill(1) (procps)");
 		String userId = "7700000000000000001";
 		String path = "/influencers/" + userId + "/livestreams";
@@ -48,7 +48,7 @@ class StoppedReplicaTests {
 		try (ProxyReplicas replicas = new ProxyReplicas(SharedRedis.get(), "proxy.shared.lease-ttl=1s",
 				"keyapi.rate-limit.max-wait=60s",
 				"proxy.teams.alpha.token-sha256=a336d9b1d8b8647875238537ca5087b0ea335afd2032936aecdffc3e4b13f720");
-				ReplicaProcess stopping = ReplicaProcess.start(replicas, ReplicaThatStopsBeforeItsFirstSend.class)) {
+				ProxyProcess stopping = ProxyProcess.startReplica(replicas, ReplicaThatStopsBeforeItsFirstSend.class)) {
 			ProxyReplicas.Replica other = replicas.start();
 
 			CompletableFuture<HttpResponse<String>> stoppedCaller = CompletableFuture

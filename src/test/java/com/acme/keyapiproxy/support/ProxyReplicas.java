@@ -51,7 +51,7 @@ public final class ProxyReplicas implements AutoCloseable {
 
 	/**
 	 * The command line of one more replica, with these properties on top of the common
-	 * ones (for a replica started in a JVM of its own, {@link ReplicaProcess}).
+	 * ones (for a replica started in a JVM of its own, {@link ProxyProcess}).
 	 */
 	public String[] arguments(String... properties) {
 		Map<String, Object> own = new LinkedHashMap<>(this.common);
