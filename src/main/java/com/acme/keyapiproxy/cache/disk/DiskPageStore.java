@@ -106,30 +106,20 @@ final class DiskPageStore implements AutoCloseable {
 		return connection;
 	}
 
-	/** The record kept for the page, or {@code null}. Any thread. */
-	byte @Nullable [] read(PageKey key) throws SQLException {
+	/**
+	 * The record kept for the page and whether a refetched first page of its influencer
+	 * superseded it, in one query; {@code null} when none is kept. Any thread.
+	 */
+	@Nullable Kept read(PageKey key) throws SQLException {
 		try (Connection connection = this.readers.getConnection();
-				PreparedStatement select = connection
-					.prepareStatement("SELECT record FROM page WHERE user_id = ? AND page = ?")) {
+				PreparedStatement select = connection.prepareStatement("""
+						SELECT page.record, page.page <> 1 AND page.fetched_at < coalesce(supersession.before, 0)
+						FROM page LEFT JOIN supersession ON supersession.user_id = page.user_id
+						WHERE page.user_id = ? AND page.page = ?""")) {
 			select.setString(1, key.userId());
 			select.setInt(2, key.page());
 			try (ResultSet row = select.executeQuery()) {
-				return row.next() ? row.getBytes(1) : null;
-			}
-		}
-	}
-
-	/**
-	 * When the influencer's pages but the first were last superseded (epoch ms), or
-	 * {@code null}. Any thread.
-	 */
-	@Nullable Long supersededBefore(String userId) throws SQLException {
-		try (Connection connection = this.readers.getConnection();
-				PreparedStatement select = connection
-					.prepareStatement("SELECT before FROM supersession WHERE user_id = ?")) {
-			select.setString(1, userId);
-			try (ResultSet row = select.executeQuery()) {
-				return row.next() ? row.getLong(1) : null;
+				return row.next() ? new Kept(row.getBytes(1), row.getBoolean(2)) : null;
 			}
 		}
 	}
@@ -293,6 +283,10 @@ final class DiskPageStore implements AutoCloseable {
 	public void close() throws SQLException {
 		this.readers.close();
 		this.writer.close();
+	}
+
+	/** A page's record as kept, and whether it was superseded since it was fetched. */
+	record Kept(byte[] record, boolean superseded) {
 	}
 
 }

@@ -76,14 +76,12 @@ final class DiskSecondLevel implements SecondLevel, AutoCloseable {
 		if (store == null) {
 			return null;
 		}
-		byte[] record;
-		Long supersededBefore;
+		DiskPageStore.Kept kept;
 		try {
-			record = store.read(key);
-			if (record == null) {
+			kept = store.read(key);
+			if (kept == null) {
 				return null;
 			}
-			supersededBefore = (key.page() != 1) ? store.supersededBefore(key.userId()) : null;
 		}
 		catch (SQLException failed) {
 			this.failures.read();
@@ -93,7 +91,7 @@ final class DiskSecondLevel implements SecondLevel, AutoCloseable {
 		}
 		StoredPage page;
 		try {
-			page = PageRecord.decode(record, false);
+			page = PageRecord.decode(kept.record(), kept.superseded());
 		}
 		catch (PageRecord.DamagedRecord damaged) {
 			this.failures.damaged();
@@ -106,8 +104,7 @@ final class DiskSecondLevel implements SecondLevel, AutoCloseable {
 			return null;
 		}
 		this.writer.queue(new DiskChange.Touch(key));
-		boolean superseded = supersededBefore != null && page.fetchedAt().toEpochMilli() < supersededBefore;
-		return superseded ? page.markedSuperseded() : page;
+		return page;
 	}
 
 	@Override
